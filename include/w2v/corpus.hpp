@@ -1,0 +1,84 @@
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "w2v/string_table.hpp"
+#include "w2v/tokenizer.hpp"
+
+namespace w2v {
+
+class Vocab;
+
+// Marks the end of a sentence in an id sequence.
+inline constexpr std::uint32_t kSentenceEnd = 0xFFFFFFFFu;
+
+// The corpus as vocabulary ids, held in memory so that no epoch re-reads the text.
+// Words outside the vocabulary are gone; sentences end with kSentenceEnd and never
+// cross a block. Blocks keep their order in the input.
+struct EncodedCorpus {
+  std::vector<std::vector<std::uint32_t>> blocks;
+  std::int64_t words = 0;  // ids, not counting sentence ends
+};
+
+// A unit of training work: whole sentences of one block, about kChunkWords words, or a
+// piece of a sentence longer than that (windows do not cross chunks).
+struct CorpusChunk {
+  std::uint32_t block;
+  std::uint32_t begin, end;  // positions in the block
+};
+inline constexpr std::uint32_t kChunkWords = 10000;
+
+// The corpus cut into chunks, in corpus order.
+std::vector<CorpusChunk> make_chunks(const EncodedCorpus& corpus);
+
+// Calls f(const std::uint32_t* ids, std::size_t size) for each sentence of `chunk`.
+template <class F>
+void for_each_sentence(const EncodedCorpus& corpus, const CorpusChunk& chunk, F&& f) {
+  const std::uint32_t* ids = corpus.blocks[chunk.block].data();
+  std::uint32_t start = chunk.begin;
+  for (std::uint32_t p = chunk.begin; p < chunk.end; ++p) {
+    if (ids[p] == kSentenceEnd) {
+      if (p > start) f(ids + start, static_cast<std::size_t>(p - start));
+      start = p + 1;
+    }
+  }
+  if (chunk.end > start) f(ids + start, static_cast<std::size_t>(chunk.end - start));
+}
+
+// Builds an EncodedCorpus from ids given per sentence (for tests and small inputs).
+EncodedCorpus encode_sentences(const std::vector<std::vector<std::uint32_t>>& sentences);
+
+// What one pass over the inputs found: every distinct word with its count, and every
+// token as a provisional id, ready to be mapped onto a vocabulary.
+class CountedCorpus {
+ public:
+  // Reads `inputs` ("-" is standard input) once, tokenizing and counting in parallel on
+  // `threads` threads. Stops with Error("interrupted") when *cancel becomes true.
+  // Throws Error when an input cannot be read.
+  static CountedCorpus read(const std::vector<std::string>& inputs,
+                            const TokenizerOptions& options, int threads,
+                            const std::atomic<bool>* cancel = nullptr);
+
+  // Every distinct word with its total count, in no particular order.
+  std::vector<std::pair<std::string, std::int64_t>> word_counts() const;
+  // Maps each token to its id in `vocab`, dropping the others; frees this corpus.
+  EncodedCorpus encode(const Vocab& vocab, int threads) &&;
+
+  const TokenizerStats& stats() const { return stats_; }
+  std::int64_t bytes() const { return bytes_; }
+
+ private:
+  struct Block {
+    std::uint32_t table = 0;  // which thread's table the ids refer to
+    std::vector<std::uint32_t> ids;
+  };
+  std::vector<StringTable> tables_;
+  std::vector<Block> blocks_;
+  TokenizerStats stats_;
+  std::int64_t bytes_ = 0;
+};
+
+}  // namespace w2v

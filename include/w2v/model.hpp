@@ -1,0 +1,52 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "w2v/merge.hpp"
+
+namespace w2v {
+
+// A row-major float matrix whose rows start on 64-byte boundaries. `stride` (floats per
+// row) is `cols` rounded up to 16; the padding is zero and kernels may run over it.
+class Matrix {
+ public:
+  Matrix() = default;
+  Matrix(std::size_t rows, std::size_t cols);  // zero-filled
+
+  float* row(std::size_t i) { return data_.get() + i * stride_; }
+  const float* row(std::size_t i) const { return data_.get() + i * stride_; }
+  std::size_t rows() const { return rows_; }
+  std::size_t cols() const { return cols_; }
+  std::size_t stride() const { return stride_; }
+  // True when no entry is NaN or infinite.
+  bool all_finite() const;
+
+ private:
+  struct Free {
+    void operator()(float* p) const;
+  };
+  std::unique_ptr<float[], Free> data_;
+  std::size_t rows_ = 0, cols_ = 0, stride_ = 0;
+};
+
+// How the two matrices start.
+struct ModelInit {
+  // Word vectors: uniform in [-word_range, word_range] / dim per coordinate.
+  float word_range = 0.5f;
+  // Context vectors: same law; 0 gives word2vec.c's all-zero context vectors.
+  float context_range = 0.0f;
+};
+
+// The trainable state: input (word) and output (context) vectors plus the cos merge's
+// scale and bias.
+struct Model {
+  Model(std::size_t vocab_size, std::size_t dim, const MergeParams& merge, const ModelInit& init,
+        std::uint64_t seed);
+
+  Matrix words;
+  Matrix contexts;
+  MergeParams merge;
+};
+
+}  // namespace w2v

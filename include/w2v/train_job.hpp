@@ -1,0 +1,68 @@
+#pragma once
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "w2v/corpus.hpp"
+#include "w2v/tokenizer.hpp"
+#include "w2v/train_options.hpp"
+#include "w2v/trainer.hpp"
+#include "w2v/vectors.hpp"
+#include "w2v/vocab.hpp"
+
+namespace w2v {
+
+// Where the words come from and which of them count.
+struct CorpusOptions {
+  std::vector<std::string> inputs;  // files; "-" is standard input
+  TokenizerOptions tokenizer;
+  VocabOptions vocab;
+  std::string read_vocab;  // take the vocabulary and counts from this file instead
+};
+
+void validate(const CorpusOptions& options);
+
+struct PreparedCorpus {
+  Vocab vocab;
+  EncodedCorpus corpus;
+  TokenizerStats tokens;          // everything read, in or out of the vocabulary
+  std::int64_t bytes = 0;         // of text read
+  double read_seconds = 0;        // reading, counting and encoding
+};
+
+// Reads the inputs once and builds the vocabulary and the encoded corpus. Throws Error
+// for unreadable input, an empty corpus, or no word reaching min_count.
+PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
+                              const std::atomic<bool>* cancel = nullptr);
+
+// The whole `w2v train` job.
+struct TrainJob {
+  CorpusOptions corpus;
+  TrainOptions train;
+  std::string output;                  // word vectors
+  std::optional<VectorFormat> format;  // default: from the output name
+  std::string save_context;            // context vectors too, when set
+  std::string save_vocab;              // `word count` lines, when set
+};
+
+void validate(const TrainJob& job);
+
+struct TrainReport {
+  std::size_t vocab_size = 0;
+  std::int64_t corpus_words = 0;  // in-vocabulary words of one epoch
+  TokenizerStats tokens;
+  std::int64_t bytes = 0;
+  double read_seconds = 0;
+  TrainStats train;
+  double seconds = 0;  // the whole job
+};
+
+// Validates, opens every output (so an unwritable folder fails before any work), reads,
+// trains and writes. Output files appear only when everything succeeded.
+// `on_corpus` is called once the corpus is read, before training.
+TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
+                          const std::function<void(const TrainReport&)>& on_corpus = {});
+
+}  // namespace w2v

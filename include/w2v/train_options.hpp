@@ -1,0 +1,54 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "w2v/merge.hpp"
+
+namespace w2v {
+
+// Which side of a skip-gram pair is looked up in the word (input) matrix.
+//   context: word2vec.c and gensim: the context word's vector predicts the centre word,
+//            and noise words replace the centre word.
+//   center:  fastText: the centre word's vector predicts each context word, and noise
+//            words replace the context word.
+enum class InputSide { kContext, kCenter };
+
+InputSide parse_input_side(const std::string& name);
+const char* input_side_name(InputSide side);
+
+// Every core the process may use.
+int default_thread_count();
+
+// Everything the SGD trainer needs, with word2vec.c's defaults. validate() runs once at
+// the library's entry points.
+struct TrainOptions {
+  int dim = 100;             // vector size
+  int window = 5;            // maximum half-window; each centre draws 1..window
+  int negative = 5;          // noise words per observed pair
+  double ns_exponent = 0.75; // noise distribution: unigram counts to this power
+  double sample = 1e-3;      // subsampling threshold; 0 keeps every word
+  double lr = 0.025;         // initial learning rate, falling linearly to lr * 1e-4
+  int epochs = 5;
+  int threads = default_thread_count();
+  std::uint64_t seed = 1;
+
+  Merge merge = Merge::kCos;
+  // cos merge: initial scale (the Dense weight) and bias; fixed_scale freezes both.
+  float cos_scale = 5.0f;
+  float cos_bias = 0.0f;
+  bool fixed_scale = false;
+  // cos merge: learning rate of scale and bias as a fraction of the vectors' rate.
+  float scale_lr = 1.0f;
+  // cos merge: word and context vectors start uniform in [-r, r]/dim per coordinate.
+  float cos_init = 0.5f;
+
+  // Share the noise words of a centre word across its window and update the block of
+  // pairs as small matrix products (HogBatch); off trains one pair at a time.
+  bool batch_negatives = true;
+  InputSide input_side = InputSide::kContext;
+};
+
+// Throws UsageError naming the first option out of range.
+void validate(const TrainOptions& options);
+
+}  // namespace w2v

@@ -1,0 +1,56 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "w2v/atomic_file.hpp"
+#include "w2v/string_table.hpp"
+
+namespace w2v {
+
+struct VocabOptions {
+  std::int64_t min_count = 5;  // words seen fewer times are dropped
+  std::int64_t max_vocab = 0;  // keep only the N most frequent words; 0 keeps all
+};
+
+void validate(const VocabOptions& options);
+
+// The training vocabulary: words in descending count order, ties in byte order, so the
+// order (and every id) is a function of the counts alone. Immutable once built.
+class Vocab {
+ public:
+  static constexpr std::uint32_t kNotFound = StringTable::kNotFound;
+
+  Vocab() = default;
+  // Builds from (word, count) pairs with distinct words, applying min_count and max_vocab.
+  static Vocab from_counts(std::vector<std::pair<std::string, std::int64_t>> counts,
+                           const VocabOptions& options);
+  // Reads `word count` lines (word2vec.c's -save-vocab layout). Throws Error naming the
+  // file and line of a malformed entry or a duplicate word.
+  static std::vector<std::pair<std::string, std::int64_t>> read_counts(const std::string& path);
+  // Writes `word count` lines in vocabulary order, atomically.
+  void save(const std::string& path) const;
+  // The same into an open file; the caller commits it.
+  void write(AtomicFile& file) const;
+
+  std::size_t size() const { return words_.size(); }
+  bool empty() const { return words_.empty(); }
+  const std::string& word(std::uint32_t id) const { return words_[id]; }
+  const std::vector<std::string>& words() const { return words_; }
+  std::int64_t count(std::uint32_t id) const { return counts_[id]; }
+  const std::vector<std::int64_t>& counts() const { return counts_; }
+  // Sum of the counts of all words in the vocabulary.
+  std::int64_t total_count() const { return total_; }
+  // The id of `word`, or kNotFound.
+  std::uint32_t find(std::string_view word) const { return index_.find(word); }
+
+ private:
+  std::vector<std::string> words_;
+  std::vector<std::int64_t> counts_;
+  std::int64_t total_ = 0;
+  StringTable index_;
+};
+
+}  // namespace w2v

@@ -1,0 +1,89 @@
+// w2v pairs: the (target, context, label) pairs training would see, for other frameworks.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/common_options.hpp"
+#include "w2v/alias_sampler.hpp"
+#include "w2v/error.hpp"
+#include "w2v/pairs.hpp"
+#include "w2v/subsampler.hpp"
+
+namespace w2v::cli {
+namespace {
+
+struct PairsFlags {
+  CorpusOptions corpus;
+  TrainOptions train;
+  SamplingFlags sampling;
+  std::int64_t limit = 0;
+};
+
+// Writes `target<TAB>context<TAB>label` lines for the first epoch, as one training
+// thread with this seed sees them. Returns false once `limit` lines are out.
+class PairWriter {
+ public:
+  PairWriter(const Vocab& vocab, std::int64_t limit) : vocab_(vocab), limit_(limit) {}
+  bool write(const PairBlock& block) {
+    for (int i = 0; i < block.m; ++i) {
+      for (int j = 0; j < block.n; ++j) {
+        if (limit_ > 0 && written_ >= limit_) return false;
+        line_.assign(vocab_.word(block.in[i]));
+        line_ += '\t';
+        line_ += vocab_.word(block.out[j]);
+        line_ += j < block.positives ? "\t1\n" : "\t0\n";
+        if (std::fwrite(line_.data(), 1, line_.size(), stdout) != line_.size()) {
+          throw Error("cannot write the pairs to standard output");
+        }
+        ++written_;
+      }
+    }
+    return true;
+  }
+
+ private:
+  const Vocab& vocab_;
+  std::int64_t limit_;
+  std::int64_t written_ = 0;
+  std::string line_;
+};
+
+void run(PairsFlags& f, const Context& context) {
+  apply_sampling_flags(f.sampling, f.train);
+  validate(f.train);
+  if (f.limit < 0) throw UsageError("--limit must be >= 0, got " + std::to_string(f.limit));
+  const PreparedCorpus prepared = prepare_corpus(f.corpus, f.train.threads, context.interrupted);
+  const Subsampler subsampler(prepared.vocab.counts(), f.train.sample);
+  const AliasSampler noise(prepared.vocab.counts(), f.train.ns_exponent);
+  PairGenerator generator(subsampler, noise, f.train, Rng(f.train.seed, 0));
+  PairWriter writer(prepared.vocab, f.limit);
+  bool more = true;
+  for (const CorpusChunk& chunk : make_chunks(prepared.corpus)) {
+    for_each_sentence(prepared.corpus, chunk, [&](const std::uint32_t* ids, std::size_t size) {
+      if (!more) return;
+      generator.sentence(ids, size, [&](const PairBlock& block) {
+        if (more) more = writer.write(block);
+      });
+    });
+    if (!more || (context.interrupted != nullptr && context.interrupted->load())) break;
+  }
+  if (std::fflush(stdout) != 0) throw Error("cannot write the pairs to standard output");
+}
+
+}  // namespace
+
+void register_pairs(CLI::App& app, Context& context) {
+  auto flags = std::make_shared<PairsFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "pairs",
+      "Write the skip-gram pairs training would see (first epoch, one thread) as "
+      "target<TAB>context<TAB>label lines, label 1 observed, 0 noise");
+  cmd->option_defaults()->always_capture_default();
+  add_corpus_options(*cmd, flags->corpus);
+  add_sampling_options(*cmd, flags->train, flags->sampling);
+  cmd->add_option("--limit", flags->limit, "Stop after this many pairs (0: all)");
+  cmd->callback([flags, &context] { run(*flags, context); });
+}
+
+}  // namespace w2v::cli

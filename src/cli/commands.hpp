@@ -1,0 +1,26 @@
+#pragma once
+#include <atomic>
+
+namespace CLI {
+class App;
+}
+
+namespace w2v::cli {
+
+// What main shares with the subcommands.
+struct Context {
+  const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT / SIGTERM
+  int exit_code = 0;                               // a subcommand's own status
+};
+
+// One registration function per subcommand (cmd_<name>.cpp): adds the subcommand, its
+// options and a callback that calls into the library.
+void register_train(CLI::App& app, Context& context);
+void register_pairs(CLI::App& app, Context& context);
+void register_nearest(CLI::App& app, Context& context);
+void register_analogy(CLI::App& app, Context& context);
+void register_eval(CLI::App& app, Context& context);
+void register_convert(CLI::App& app, Context& context);
+void register_export(CLI::App& app, Context& context);
+
+}  // namespace w2v::cli

@@ -1,0 +1,179 @@
+#include "w2v/corpus.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+
+#include "detail/parallel.hpp"
+#include "w2v/error.hpp"
+#include "w2v/input.hpp"
+#include "w2v/vocab.hpp"
+
+namespace w2v {
+namespace {
+
+void end_sentence(std::vector<std::uint32_t>& ids) {
+  if (!ids.empty() && ids.back() != kSentenceEnd) ids.push_back(kSentenceEnd);
+}
+
+}  // namespace
+
+EncodedCorpus encode_sentences(const std::vector<std::vector<std::uint32_t>>& sentences) {
+  EncodedCorpus corpus;
+  corpus.blocks.emplace_back();
+  for (const auto& sentence : sentences) {
+    if (sentence.empty()) continue;
+    corpus.blocks[0].insert(corpus.blocks[0].end(), sentence.begin(), sentence.end());
+    corpus.blocks[0].push_back(kSentenceEnd);
+    corpus.words += static_cast<std::int64_t>(sentence.size());
+  }
+  return corpus;
+}
+
+std::vector<CorpusChunk> make_chunks(const EncodedCorpus& corpus) {
+  std::vector<CorpusChunk> chunks;
+  for (std::uint32_t b = 0; b < corpus.blocks.size(); ++b) {
+    const auto& ids = corpus.blocks[b];
+    std::uint32_t begin = 0, words = 0, sentence_words = 0;
+    for (std::uint32_t p = 0; p < ids.size(); ++p) {
+      bool cut = false;
+      if (ids[p] == kSentenceEnd) {
+        sentence_words = 0;
+        cut = words >= kChunkWords;
+      } else {
+        ++words;
+        cut = ++sentence_words >= kChunkWords;
+        if (cut) sentence_words = 0;
+      }
+      if (cut) {
+        chunks.push_back({b, begin, p + 1});
+        begin = p + 1;
+        words = 0;
+      }
+    }
+    if (begin < ids.size()) chunks.push_back({b, begin, static_cast<std::uint32_t>(ids.size())});
+  }
+  return chunks;
+}
+
+CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
+                                  const TokenizerOptions& options, int threads,
+                                  const std::atomic<bool>* cancel) {
+  validate(options);
+  CountedCorpus corpus;
+  corpus.tables_.resize(static_cast<std::size_t>(threads));
+  std::vector<Tokenizer> tokenizers(static_cast<std::size_t>(threads), Tokenizer(options));
+  std::vector<TextBlock> batch(static_cast<std::size_t>(2 * threads));
+
+  for (const std::string& path : inputs) {
+    InputReader reader(path);
+    const std::size_t first_block = corpus.blocks_.size();
+    for (;;) {
+      if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+        throw Error("interrupted");
+      }
+      std::size_t n = 0;
+      while (n < batch.size() && reader.next(batch[n])) ++n;
+      if (n == 0) break;
+      const std::size_t base = corpus.blocks_.size();
+      corpus.blocks_.resize(base + n);
+      detail::FirstException error;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+      for (std::size_t b = 0; b < n; ++b) {
+        error.run([&] {
+          const int t = omp_get_thread_num();
+          StringTable& table = corpus.tables_[static_cast<std::size_t>(t)];
+          Block& block = corpus.blocks_[base + b];
+          block.table = static_cast<std::uint32_t>(t);
+          block.ids.reserve(batch[b].text.size() / 5);
+          tokenizers[static_cast<std::size_t>(t)].tokenize(
+              batch[b].text, batch[b].continues_word,
+              [&](std::string_view word) { block.ids.push_back(table.add(word)); },
+              [&] { end_sentence(block.ids); });
+        });
+      }
+      error.rethrow();
+      for (std::size_t b = 0; b < n; ++b) corpus.bytes_ += static_cast<std::int64_t>(batch[b].text.size());
+    }
+    // The last line of a file ends a sentence even without a newline.
+    for (std::size_t b = corpus.blocks_.size(); b > first_block; --b) {
+      if (!corpus.blocks_[b - 1].ids.empty()) {
+        end_sentence(corpus.blocks_[b - 1].ids);
+        break;
+      }
+    }
+  }
+  for (const Tokenizer& t : tokenizers) corpus.stats_.add(t.stats());
+  return corpus;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> CountedCorpus::word_counts() const {
+  if (tables_.size() == 1) {
+    std::vector<std::pair<std::string, std::int64_t>> counts;
+    counts.reserve(tables_[0].size());
+    for (std::uint32_t id = 0; id < tables_[0].size(); ++id) {
+      counts.emplace_back(std::string(tables_[0].word(id)), tables_[0].count(id));
+    }
+    return counts;
+  }
+  StringTable merged;
+  merged.reserve(tables_[0].size());
+  for (const StringTable& table : tables_) {
+    for (std::uint32_t id = 0; id < table.size(); ++id) merged.add(table.word(id), table.count(id));
+  }
+  std::vector<std::pair<std::string, std::int64_t>> counts;
+  counts.reserve(merged.size());
+  for (std::uint32_t id = 0; id < merged.size(); ++id) {
+    counts.emplace_back(std::string(merged.word(id)), merged.count(id));
+  }
+  return counts;
+}
+
+EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads) && {
+  std::vector<std::vector<std::uint32_t>> to_vocab(tables_.size());
+  for (std::size_t t = 0; t < tables_.size(); ++t) {
+    to_vocab[t].resize(tables_[t].size());
+  }
+  for (std::size_t t = 0; t < tables_.size(); ++t) {
+    const StringTable& table = tables_[t];
+    auto& map = to_vocab[t];
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (std::size_t id = 0; id < table.size(); ++id) {
+      map[id] = vocab.find(table.word(static_cast<std::uint32_t>(id)));
+    }
+  }
+  tables_.clear();
+  tables_.shrink_to_fit();
+
+  EncodedCorpus corpus;
+  corpus.blocks.resize(blocks_.size());
+  std::int64_t words = 0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(+ : words)
+  for (std::size_t b = 0; b < blocks_.size(); ++b) {
+    std::vector<std::uint32_t>& ids = blocks_[b].ids;
+    const auto& map = to_vocab[blocks_[b].table];
+    std::size_t kept = 0;
+    for (const std::uint32_t id : ids) {
+      if (id == kSentenceEnd) {
+        if (kept > 0 && ids[kept - 1] != kSentenceEnd) ids[kept++] = kSentenceEnd;
+        continue;
+      }
+      const std::uint32_t v = map[id];
+      if (v != Vocab::kNotFound) {
+        ids[kept++] = v;
+        ++words;
+      }
+    }
+    ids.resize(kept);
+    ids.shrink_to_fit();
+    corpus.blocks[b] = std::move(ids);
+  }
+  blocks_.clear();
+  corpus.blocks.erase(std::remove_if(corpus.blocks.begin(), corpus.blocks.end(),
+                                     [](const auto& ids) { return ids.empty(); }),
+                      corpus.blocks.end());
+  corpus.words = words;
+  return corpus;
+}
+
+}  // namespace w2v

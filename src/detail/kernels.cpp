@@ -1,0 +1,233 @@
+#include "detail/kernels.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace w2v::detail {
+namespace {
+
+constexpr float kMinLogit = -87.0f;
+constexpr float kMaxLogit = 87.0f;
+
+inline float bits_to_float(std::int32_t i) {
+  float f;
+  std::memcpy(&f, &i, sizeof f);
+  return f;
+}
+inline std::int32_t float_to_bits(float f) {
+  std::int32_t i;
+  std::memcpy(&i, &f, sizeof i);
+  return i;
+}
+
+// e^x = 2^n 2^f with n = round(x log2 e), f in [-1/2, 1/2]; 2^f by its Taylor series
+// to degree 6. Branch-free so that loops over it vectorize.
+#pragma omp declare simd
+inline float exp_approx(float x) {
+  const float t = x * 1.44269504088896341f;
+  const float n = (t + 12582912.0f) - 12582912.0f;  // round to nearest
+  const float f = t - n;
+  float p = 1.5403530393381609e-4f;
+  p = p * f + 1.3333558146428443e-3f;
+  p = p * f + 9.6181291076284772e-3f;
+  p = p * f + 5.5504108664821580e-2f;
+  p = p * f + 2.4022650695910071e-1f;
+  p = p * f + 6.9314718055994531e-1f;
+  p = p * f + 1.0f;
+  return p * bits_to_float((static_cast<std::int32_t>(n) + 127) << 23);
+}
+
+// ln x = k ln 2 + ln m with m in [sqrt(1/2), sqrt(2)); ln m = 2 atanh(y), y = (m-1)/(m+1).
+#pragma omp declare simd
+inline float log_approx(float x) {
+  const std::int32_t bits = float_to_bits(x);
+  std::int32_t k = ((bits >> 23) & 0xFF) - 127;
+  float m = bits_to_float((bits & 0x007FFFFF) | 0x3F800000);
+  const bool high = m > 1.41421356f;
+  m = high ? 0.5f * m : m;
+  k = high ? k + 1 : k;
+  const float y = (m - 1.0f) / (m + 1.0f);
+  const float y2 = y * y;
+  float p = 1.0f / 9.0f;
+  p = p * y2 + 1.0f / 7.0f;
+  p = p * y2 + 1.0f / 5.0f;
+  p = p * y2 + 1.0f / 3.0f;
+  p = p * y2 + 1.0f;
+  return static_cast<float>(k) * 0.69314718055994531f + 2.0f * y * p;
+}
+
+inline float dot(const float* __restrict a, const float* __restrict b, int dim) {
+  float s = 0.0f;
+#pragma omp simd reduction(+ : s) aligned(a, b : 64)
+  for (int d = 0; d < dim; ++d) s += a[d] * b[d];
+  return s;
+}
+
+inline void axpy(float alpha, const float* __restrict x, float* __restrict y, int dim) {
+#pragma omp simd aligned(x, y : 64)
+  for (int d = 0; d < dim; ++d) y[d] += alpha * x[d];
+}
+
+inline void scale_row(float alpha, float* __restrict y, int dim) {
+#pragma omp simd aligned(y : 64)
+  for (int d = 0; d < dim; ++d) y[d] *= alpha;
+}
+
+template <class T>
+T* sized(std::vector<T>& v, std::size_t n) {
+  if (v.size() < n) v.resize(n);
+  return v.data();
+}
+
+}  // namespace
+
+float fast_exp(float x) { return exp_approx(x); }
+float fast_log(float x) { return log_approx(x); }
+
+float* BlockScratch::delta(int m, int dim) {
+  // 16 spare floats let the start be moved to a 64-byte boundary.
+  float* p = sized(delta_storage, static_cast<std::size_t>(m) * dim + 16);
+  const auto addr = reinterpret_cast<std::uintptr_t>(p);
+  return reinterpret_cast<float*>((addr + 63) & ~std::uintptr_t{63});
+}
+
+void train_block(float* const* in, int m, float* const* out, int n, int positives, int dim,
+                 float lr, const MergeParams& merge, BlockScratch& scratch, BlockStats& stats) {
+  const int mn = m * n;
+  const bool cos = merge.merge == Merge::kCos;
+  float* logits = sized(scratch.logits, mn);
+  float* cosines = sized(scratch.cosines, mn);
+  float* coef = sized(scratch.coefficients, mn);
+  float* labels = sized(scratch.labels, mn);
+  float* in_inv = sized(scratch.in_inverse_norm, m);
+  float* out_inv = sized(scratch.out_inverse_norm, n);
+  float* in_shrink = sized(scratch.in_shrink, m);
+  float* out_shrink = sized(scratch.out_shrink, n);
+
+  for (int i = 0; i < m; ++i) {
+    for (int j = 0; j < n; ++j) {
+      logits[i * n + j] = dot(in[i], out[j], dim);
+      labels[i * n + j] = j < positives ? 1.0f : 0.0f;
+    }
+  }
+  if (cos) {
+    // Norms once per row, not once per pair.
+    for (int i = 0; i < m; ++i) {
+      const float sq = dot(in[i], in[i], dim);
+      in_inv[i] = 1.0f / std::sqrt(std::max(sq, static_cast<float>(kNormFloor)));
+      in_shrink[i] = sq > static_cast<float>(kNormFloor) ? 1.0f : 0.0f;
+    }
+    for (int j = 0; j < n; ++j) {
+      const float sq = dot(out[j], out[j], dim);
+      out_inv[j] = 1.0f / std::sqrt(std::max(sq, static_cast<float>(kNormFloor)));
+      out_shrink[j] = sq > static_cast<float>(kNormFloor) ? 1.0f : 0.0f;
+    }
+    for (int i = 0; i < m; ++i) {
+      for (int j = 0; j < n; ++j) {
+        const float c = logits[i * n + j] * in_inv[i] * out_inv[j];
+        cosines[i * n + j] = c;
+        logits[i * n + j] = merge.scale * c + merge.bias;
+      }
+    }
+  }
+
+  bool finite = true;
+  for (int k = 0; k < mn; ++k) finite = finite && std::fabs(logits[k]) <= 3.0e38f;
+  if (!finite) {
+    stats.finite = false;
+    return;
+  }
+
+  // coef = y - sigmoid(s), the log-likelihood gradient with respect to the logit.
+  float loss = 0.0f;
+#pragma omp simd reduction(+ : loss)
+  for (int k = 0; k < mn; ++k) {
+    const float s = std::min(std::max(logits[k], kMinLogit), kMaxLogit);
+    const float e = exp_approx(-s);
+    const float y = labels[k];
+    coef[k] = y - 1.0f / (1.0f + e);
+    loss += log_approx(1.0f + e) + (1.0f - y) * s;
+  }
+  stats.loss += loss;
+  stats.pairs += mn;
+
+  float* delta = scratch.delta(m, dim);
+  if (cos) {
+    float scale_ascent = 0.0f, bias_ascent = 0.0f;
+    for (int k = 0; k < mn; ++k) {
+      scale_ascent += coef[k] * cosines[k];
+      bias_ascent += coef[k];
+    }
+    stats.scale_ascent += scale_ascent;
+    stats.bias_ascent += bias_ascent;
+    // d cos/du = iu iv v - cos iu^2 u: a weighted sum of the other side's rows plus a
+    // shrink of the row itself.
+    for (int i = 0; i < m; ++i) in_shrink[i] *= in_inv[i] * in_inv[i];
+    for (int j = 0; j < n; ++j) out_shrink[j] *= out_inv[j] * out_inv[j];
+    float* ip = sized(scratch.in_pull, m);
+    float* op = sized(scratch.out_pull, n);
+    for (int i = 0; i < m; ++i) ip[i] = 0.0f;
+    for (int j = 0; j < n; ++j) op[j] = 0.0f;
+    for (int i = 0; i < m; ++i) {
+      for (int j = 0; j < n; ++j) {
+        const float g = lr * merge.scale * coef[i * n + j];
+        const float c = cosines[i * n + j];
+        ip[i] += g * c;
+        op[j] += g * c;
+        coef[i * n + j] = g * in_inv[i] * out_inv[j];
+      }
+    }
+    for (int i = 0; i < m; ++i) in_shrink[i] *= ip[i];
+    for (int j = 0; j < n; ++j) out_shrink[j] *= op[j];
+  } else {
+    for (int k = 0; k < mn; ++k) coef[k] *= lr;
+  }
+
+  // delta_i = sum_j coef_ij out_j - shrink_i in_i, from the rows before the step.
+  for (int i = 0; i < m; ++i) {
+    float* __restrict di = delta + static_cast<std::size_t>(i) * dim;
+    const float* __restrict xi = in[i];
+    const float sh = cos ? -in_shrink[i] : 0.0f;
+#pragma omp simd aligned(di, xi : 64)
+    for (int d = 0; d < dim; ++d) di[d] = sh * xi[d];
+    for (int j = 0; j < n; ++j) axpy(coef[i * n + j], out[j], di, dim);
+  }
+  for (int j = 0; j < n; ++j) {
+    float* oj = out[j];
+    if (cos) scale_row(1.0f - out_shrink[j], oj, dim);
+    for (int i = 0; i < m; ++i) axpy(coef[i * n + j], in[i], oj, dim);
+  }
+  for (int i = 0; i < m; ++i) axpy(1.0f, delta + static_cast<std::size_t>(i) * dim, in[i], dim);
+}
+
+void train_block_reference(float* const* in, int m, float* const* out, int n, int positives,
+                           int dim, float lr, const MergeParams& merge, BlockStats& stats) {
+  std::vector<std::vector<double>> din(m, std::vector<double>(dim, 0.0));
+  std::vector<std::vector<double>> dout(n, std::vector<double>(dim, 0.0));
+  for (int i = 0; i < m; ++i) {
+    for (int j = 0; j < n; ++j) {
+      const PairGradient g = merge_gradient(merge, in[i], out[j], dim, j < positives ? 1 : 0);
+      if (!std::isfinite(g.loss)) {
+        stats.finite = false;
+        return;
+      }
+      for (int d = 0; d < dim; ++d) {
+        din[i][d] -= lr * g.du[d];
+        dout[j][d] -= lr * g.dv[d];
+      }
+      stats.loss += g.loss;
+      stats.pairs += 1;
+      stats.scale_ascent -= g.dscale;
+      stats.bias_ascent -= g.dbias;
+    }
+  }
+  for (int i = 0; i < m; ++i) {
+    for (int d = 0; d < dim; ++d) in[i][d] += static_cast<float>(din[i][d]);
+  }
+  for (int j = 0; j < n; ++j) {
+    for (int d = 0; d < dim; ++d) out[j][d] += static_cast<float>(dout[j][d]);
+  }
+}
+
+}  // namespace w2v::detail

@@ -1,0 +1,44 @@
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "w2v/merge.hpp"
+
+namespace w2v::detail {
+
+// What one block of pairs contributed: loss summed over pairs, and the log-likelihood
+// gradient (ascent direction) of the cos merge's scale and bias, also summed.
+struct BlockStats {
+  double loss = 0;
+  std::int64_t pairs = 0;
+  double scale_ascent = 0;
+  double bias_ascent = 0;
+  bool finite = true;  // false: a logit was NaN or infinite and nothing was updated
+};
+
+// Per-thread buffers for train_block, grown on demand.
+struct BlockScratch {
+  std::vector<float> logits, cosines, coefficients, labels;
+  std::vector<float> in_inverse_norm, out_inverse_norm, in_shrink, out_shrink, in_pull, out_pull;
+  std::vector<float> delta_storage;
+  float* delta(int m, int dim);
+};
+
+// One SGD step on the m x n block of pairs (in[i], out[j]): every input row (a word
+// vector) is paired with every output row (a context vector); out[0 .. positives) are
+// observed pairs (label 1), the rest noise (label 0). All logits use the rows as they
+// were before the step. Rows are `dim` floats (the padded stride is fine), 64-byte
+// aligned; input rows must not alias output rows, though rows may repeat within each
+// side. This is the batched kernel; train_block_reference is the plain version of it.
+void train_block(float* const* in, int m, float* const* out, int n, int positives, int dim,
+                 float lr, const MergeParams& merge, BlockScratch& scratch, BlockStats& stats);
+
+// The same step computed pair by pair from merge_gradient, in double precision.
+void train_block_reference(float* const* in, int m, float* const* out, int n, int positives,
+                           int dim, float lr, const MergeParams& merge, BlockStats& stats);
+
+// Building blocks, exposed for tests.
+float fast_exp(float x);  // e^x for x in [-87, 88], relative error below 2e-7
+float fast_log(float x);  // ln x for finite x >= 1e-30, absolute error below 1e-6
+
+}  // namespace w2v::detail

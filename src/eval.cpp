@@ -1,0 +1,1 @@
+namespace w2v {}

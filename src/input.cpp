@@ -1,0 +1,122 @@
+#include "w2v/input.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+
+#include "w2v/error.hpp"
+#include "w2v/utf8.hpp"
+
+namespace w2v {
+
+struct InputReader::Handle {
+  gzFile file = nullptr;
+};
+
+namespace {
+
+bool is_ascii_space(char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+std::string display_name(const std::string& path) { return path == "-" ? "standard input" : path; }
+
+}  // namespace
+
+std::size_t block_cut(const char* text, std::size_t size) {
+  // A line is a sentence, and training never lets a window cross a block, so cut at a
+  // newline when one is in the second half of the block.
+  for (std::size_t i = size; i > size / 2; --i) {
+    if (text[i - 1] == '\n') return i;
+  }
+  for (std::size_t i = size; i > 0; --i) {
+    if (is_ascii_space(text[i - 1])) return i;
+  }
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    const std::size_t n = utf8::unicode_space_length(text + i, size - i);
+    if (n != 0) {
+      last = i + n;
+      i += n - 1;
+    }
+  }
+  return last;
+}
+
+InputReader::InputReader(const std::string& path, std::size_t block_bytes)
+    : handle_(std::make_unique<Handle>()), path_(path), block_bytes_(block_bytes) {
+  int fd = 0;
+  if (path != "-") {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Error("cannot open input '" + path + "': " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      throw Error("cannot read input '" + path + "': it is a directory");
+    }
+  } else {
+    fd = ::dup(0);
+    if (fd < 0) throw Error(std::string("cannot read standard input: ") + std::strerror(errno));
+  }
+  handle_->file = gzdopen(fd, "rb");
+  if (handle_->file == nullptr) {
+    ::close(fd);
+    throw Error("cannot read input '" + display_name(path) + "': out of memory");
+  }
+  gzbuffer(handle_->file, 1 << 18);
+  buffer_.resize(block_bytes_);
+}
+
+InputReader::~InputReader() {
+  if (handle_->file != nullptr) gzclose(handle_->file);
+}
+
+std::size_t InputReader::fill() {
+  while (!eof_ && buffered_ < block_bytes_) {
+    const int n = gzread(handle_->file, buffer_.data() + buffered_,
+                         static_cast<unsigned>(block_bytes_ - buffered_));
+    if (n < 0) {
+      int code = 0;
+      const char* message = gzerror(handle_->file, &code);
+      if (code == Z_ERRNO) message = std::strerror(errno);
+      throw Error("cannot read input '" + display_name(path_) + "': " + message);
+    }
+    if (n == 0) {
+      int code = 0;
+      gzerror(handle_->file, &code);
+      if (code != Z_OK && code != Z_BUF_ERROR) {
+        throw Error("cannot read input '" + display_name(path_) + "': corrupt gzip data");
+      }
+      if (code == Z_BUF_ERROR) {
+        throw Error("cannot read input '" + display_name(path_) + "': truncated gzip data");
+      }
+      eof_ = true;
+    }
+    buffered_ += static_cast<std::size_t>(n);
+  }
+  return buffered_;
+}
+
+bool InputReader::next(TextBlock& block) {
+  fill();
+  if (buffered_ == 0) return false;
+  block.continues_word = in_word_;
+  std::size_t cut = eof_ ? buffered_ : block_cut(buffer_.data(), buffered_);
+  if (cut == 0) {
+    // One word fills the whole block: hand out this piece, skip the rest of the word.
+    cut = buffered_;
+    in_word_ = true;
+  } else {
+    in_word_ = false;
+  }
+  block.text.assign(buffer_.data(), cut);
+  std::memmove(buffer_.data(), buffer_.data() + cut, buffered_ - cut);
+  buffered_ -= cut;
+  return true;
+}
+
+}  // namespace w2v

@@ -1,0 +1,57 @@
+#include "w2v/model.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "w2v/rng.hpp"
+
+namespace w2v {
+namespace {
+
+constexpr std::size_t kAlignFloats = 16;  // 64 bytes
+
+void fill_uniform(Matrix& m, float range, std::uint64_t seed, std::uint64_t stream) {
+  if (range == 0.0f) return;
+  const float half_width = range / static_cast<float>(m.cols());
+  // Each row has its own stream, so the values do not depend on the thread count.
+#pragma omp parallel for schedule(static)
+  for (std::size_t r = 0; r < m.rows(); ++r) {
+    Rng rng(seed, stream + 2 * r);
+    float* row = m.row(r);
+    for (std::size_t c = 0; c < m.cols(); ++c) row[c] = (2.0f * rng.uniform() - 1.0f) * half_width;
+  }
+}
+
+}  // namespace
+
+void Matrix::Free::operator()(float* p) const { std::free(p); }
+
+Matrix::Matrix(std::size_t rows, std::size_t cols)
+    : rows_(rows), cols_(cols), stride_((cols + kAlignFloats - 1) / kAlignFloats * kAlignFloats) {
+  const std::size_t bytes = std::max<std::size_t>(rows_ * stride_ * sizeof(float), 64);
+  void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+  if (p == nullptr) throw std::bad_alloc();
+  std::memset(p, 0, bytes);
+  data_.reset(static_cast<float*>(p));
+}
+
+bool Matrix::all_finite() const {
+  bool finite = true;
+#pragma omp parallel for schedule(static) reduction(&& : finite)
+  for (std::size_t r = 0; r < rows_; ++r) {
+    const float* x = row(r);
+    for (std::size_t c = 0; c < cols_; ++c) finite = finite && std::isfinite(x[c]);
+  }
+  return finite;
+}
+
+Model::Model(std::size_t vocab_size, std::size_t dim, const MergeParams& merge_params,
+             const ModelInit& init, std::uint64_t seed)
+    : words(vocab_size, dim), contexts(vocab_size, dim), merge(merge_params) {
+  fill_uniform(words, init.word_range, seed, 0);
+  fill_uniform(contexts, init.context_range, seed, 1);
+}
+
+}  // namespace w2v

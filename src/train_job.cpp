@@ -1,0 +1,119 @@
+#include "w2v/train_job.hpp"
+
+#include <chrono>
+#include <memory>
+
+#include "w2v/atomic_file.hpp"
+#include "w2v/error.hpp"
+
+namespace w2v {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string describe_inputs(const std::vector<std::string>& inputs) {
+  std::string s;
+  for (const auto& in : inputs) {
+    if (!s.empty()) s += ", ";
+    s += in == "-" ? "standard input" : "'" + in + "'";
+  }
+  return s;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> vocabulary_counts(const CorpusOptions& options,
+                                                                    const CountedCorpus& counted) {
+  if (!options.read_vocab.empty()) return Vocab::read_counts(options.read_vocab);
+  return counted.word_counts();
+}
+
+std::string min_count_message(const std::vector<std::pair<std::string, std::int64_t>>& counts,
+                              const VocabOptions& options) {
+  std::string message =
+      "no word reaches --min-count " + std::to_string(options.min_count);
+  const auto* best = &counts.front();
+  for (const auto& wc : counts) {
+    if (wc.second > best->second) best = &wc;
+  }
+  return message + " (the most frequent word, '" + best->first + "', occurs " +
+         std::to_string(best->second) + " times)";
+}
+
+}  // namespace
+
+void validate(const CorpusOptions& options) {
+  if (options.inputs.empty()) throw UsageError("no input: give one or more corpus files, or -");
+  validate(options.tokenizer);
+  validate(options.vocab);
+}
+
+PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
+                              const std::atomic<bool>* cancel) {
+  validate(options);
+  const Clock::time_point start = Clock::now();
+  CountedCorpus counted = CountedCorpus::read(options.inputs, options.tokenizer, threads, cancel);
+  if (counted.stats().words == 0) {
+    throw Error("the corpus is empty: no words in " + describe_inputs(options.inputs));
+  }
+  auto counts = vocabulary_counts(options, counted);
+  if (counts.empty()) throw Error("the vocabulary '" + options.read_vocab + "' is empty");
+  const auto all_counts = counts;
+  PreparedCorpus prepared;
+  prepared.vocab = Vocab::from_counts(std::move(counts), options.vocab);
+  if (prepared.vocab.empty()) throw Error(min_count_message(all_counts, options.vocab));
+  prepared.tokens = counted.stats();
+  prepared.bytes = counted.bytes();
+  prepared.corpus = std::move(counted).encode(prepared.vocab, threads);
+  if (prepared.corpus.words == 0) {
+    throw Error("no word of " + describe_inputs(options.inputs) + " is in the vocabulary");
+  }
+  prepared.read_seconds = seconds_since(start);
+  return prepared;
+}
+
+void validate(const TrainJob& job) {
+  validate(job.corpus);
+  validate(job.train);
+  if (job.output.empty()) throw UsageError("no output: give -o PATH");
+}
+
+TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
+                          const std::function<void(const TrainReport&)>& on_corpus) {
+  validate(job);
+  const Clock::time_point start = Clock::now();
+  AtomicFile output(job.output);
+  std::unique_ptr<AtomicFile> context_output, vocab_output;
+  if (!job.save_context.empty()) context_output = std::make_unique<AtomicFile>(job.save_context);
+  if (!job.save_vocab.empty()) vocab_output = std::make_unique<AtomicFile>(job.save_vocab);
+
+  PreparedCorpus prepared = prepare_corpus(job.corpus, job.train.threads, hooks.cancel);
+  TrainReport report;
+  report.vocab_size = prepared.vocab.size();
+  report.corpus_words = prepared.corpus.words;
+  report.tokens = prepared.tokens;
+  report.bytes = prepared.bytes;
+  report.read_seconds = prepared.read_seconds;
+  if (on_corpus) on_corpus(report);
+
+  Model model = make_model(prepared.vocab.size(), job.train);
+  report.train = train(model, prepared.corpus, prepared.vocab, job.train, hooks);
+
+  const VectorFormat format = job.format.value_or(format_for_path(job.output));
+  write_vectors(output, format, prepared.vocab.words(), model.words);
+  if (context_output) {
+    write_vectors(*context_output, format_for_path(job.save_context), prepared.vocab.words(),
+                  model.contexts);
+  }
+  if (vocab_output) prepared.vocab.write(*vocab_output);
+  // Commit only once every file is complete.
+  output.commit();
+  if (context_output) context_output->commit();
+  if (vocab_output) vocab_output->commit();
+  report.seconds = seconds_since(start);
+  return report;
+}
+
+}  // namespace w2v
