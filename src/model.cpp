@@ -47,11 +47,28 @@ bool Matrix::all_finite() const {
   return finite;
 }
 
+void normalize_rows(Matrix& m) {
+#pragma omp parallel for schedule(static)
+  for (std::size_t r = 0; r < m.rows(); ++r) {
+    float* row = m.row(r);
+    double sq = 0;
+    for (std::size_t c = 0; c < m.cols(); ++c) sq += double(row[c]) * row[c];
+    if (sq > 0) {
+      const float inv = static_cast<float>(1.0 / std::sqrt(sq));
+      for (std::size_t c = 0; c < m.cols(); ++c) row[c] *= inv;
+    }
+  }
+}
+
 Model::Model(std::size_t vocab_size, std::size_t dim, const MergeParams& merge_params,
              const ModelInit& init, std::uint64_t seed)
     : words(vocab_size, dim), contexts(vocab_size, dim), merge(merge_params) {
   fill_uniform(words, init.word_range, seed, 0);
   fill_uniform(contexts, init.context_range, seed, 1);
+  if (init.unit_rows) {
+    normalize_rows(words);
+    normalize_rows(contexts);
+  }
 }
 
 }  // namespace w2v

@@ -191,34 +191,58 @@ class Worker {
     if (run_.diverged.load(std::memory_order_relaxed)) run_.stop.store(true);
   }
 
+  // The rows of one block, resolved to pointers.
+  struct RowBlock {
+    std::vector<float*> in, out;
+    int positives = 0;
+  };
+
   void train_sentence(const std::uint32_t* ids, std::size_t size, MergeParams& merge) {
     ThreadCounters& mine = run_.counters[static_cast<std::size_t>(thread_)];
     const std::int64_t words = run_.counters.size() == 1 ? words_ : run_.words_done();
     lr_ = static_cast<float>(run_.lr_at(words));
-    const float scale_lr = lr_ * run_.options.scale_lr;
-    Matrix& word_vectors = run_.model.words;
-    Matrix& context_vectors = run_.model.contexts;
+    // Each block's rows are fetched from memory while the previous block trains.
+    bool pending = false;
     generator_.sentence(ids, size, [&](const PairBlock& block) {
-      in_rows_.resize(static_cast<std::size_t>(block.m));
-      out_rows_.resize(static_cast<std::size_t>(block.n));
-      for (int i = 0; i < block.m; ++i) in_rows_[i] = word_vectors.row(block.in[i]);
-      for (int j = 0; j < block.n; ++j) out_rows_[j] = context_vectors.row(block.out[j]);
-      detail::BlockStats stats;
-      detail::train_block(in_rows_.data(), block.m, out_rows_.data(), block.n, block.positives,
-                          dim_, lr_, merge, scratch_, stats);
-      if (!stats.finite) {
-        run_.diverged.store(true);
-        return;
-      }
-      loss_ += stats.loss;
-      pairs_ += stats.pairs;
-      if (learn_scale_) {
-        merge.scale += scale_lr * static_cast<float>(stats.scale_ascent);
-        merge.bias += scale_lr * static_cast<float>(stats.bias_ascent);
-      }
+      resolve_and_prefetch(block, next_);
+      if (pending) train_rows(current_, merge);
+      std::swap(current_, next_);
+      pending = true;
     });
+    if (pending) train_rows(current_, merge);
     words_ += static_cast<std::int64_t>(size);
     mine.words.store(words_, std::memory_order_relaxed);
+  }
+
+  void resolve_and_prefetch(const PairBlock& block, RowBlock& rows) {
+    rows.in.resize(static_cast<std::size_t>(block.m));
+    rows.out.resize(static_cast<std::size_t>(block.n));
+    rows.positives = block.positives;
+    for (int i = 0; i < block.m; ++i) rows.in[i] = prefetch(run_.model.words.row(block.in[i]));
+    for (int j = 0; j < block.n; ++j) rows.out[j] = prefetch(run_.model.contexts.row(block.out[j]));
+  }
+
+  float* prefetch(float* row) const {
+    for (int d = 0; d < dim_; d += 16) __builtin_prefetch(row + d, 1, 3);
+    return row;
+  }
+
+  void train_rows(const RowBlock& rows, MergeParams& merge) {
+    detail::BlockStats stats;
+    detail::train_block(rows.in.data(), static_cast<int>(rows.in.size()), rows.out.data(),
+                        static_cast<int>(rows.out.size()), rows.positives, dim_, lr_, merge,
+                        scratch_, stats);
+    if (!stats.finite) {
+      run_.diverged.store(true);
+      return;
+    }
+    loss_ += stats.loss;
+    pairs_ += stats.pairs;
+    if (learn_scale_) {
+      const float scale_lr = lr_ * run_.options.scale_lr;
+      merge.scale += scale_lr * static_cast<float>(stats.scale_ascent);
+      merge.bias += scale_lr * static_cast<float>(stats.bias_ascent);
+    }
   }
 
   SharedRun& run_;
@@ -227,7 +251,7 @@ class Worker {
   int dim_;
   bool learn_scale_;
   detail::BlockScratch scratch_;
-  std::vector<float*> in_rows_, out_rows_;
+  RowBlock current_, next_;
   float lr_ = 0;
   double loss_ = 0;
   std::int64_t pairs_ = 0;
@@ -250,8 +274,10 @@ Model make_model(std::size_t vocab_size, const TrainOptions& options) {
   if (options.merge == Merge::kCos) {
     merge.scale = options.cos_scale;
     merge.bias = options.cos_bias;
+    merge.unit_rows = options.unit_rows;
     init.word_range = options.cos_init;
     init.context_range = options.cos_init;
+    init.unit_rows = options.unit_rows;
   }
   return Model(vocab_size, static_cast<std::size_t>(options.dim), merge, init, options.seed);
 }

@@ -20,6 +20,9 @@ struct MergeParams {
   Merge merge = Merge::kCos;
   float scale = 1.0f;  // cos only: the Dense layer's weight
   float bias = 0.0f;   // cos only: the Dense layer's bias
+  // cos only, training: rescale each updated row to unit length after every step
+  // (projected SGD on the sphere; the cosine itself does not depend on the length).
+  bool unit_rows = false;
 };
 
 // The floor under |x|^2 when normalising, as in Keras' l2_normalize.

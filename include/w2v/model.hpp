@@ -36,7 +36,12 @@ struct ModelInit {
   float word_range = 0.5f;
   // Context vectors: same law; 0 gives word2vec.c's all-zero context vectors.
   float context_range = 0.0f;
+  // Then scale every nonzero row to unit length.
+  bool unit_rows = false;
 };
+
+// Scales every nonzero row to unit length.
+void normalize_rows(Matrix& m);
 
 // The trainable state: input (word) and output (context) vectors plus the cos merge's
 // scale and bias.

@@ -41,6 +41,8 @@ struct TrainOptions {
   float scale_lr = 1.0f;
   // cos merge: word and context vectors start uniform in [-r, r]/dim per coordinate.
   float cos_init = 0.5f;
+  // cos merge: keep every vector at unit length (projected SGD), see MergeParams.
+  bool unit_rows = false;
 
   // Share the noise words of a centre word across its window and update the block of
   // pairs as small matrix products (HogBatch); off trains one pair at a time.

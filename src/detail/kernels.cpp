@@ -57,10 +57,18 @@ inline float log_approx(float x) {
   return static_cast<float>(k) * 0.69314718055994531f + 2.0f * y * p;
 }
 
+// Rows are a multiple of kLanes floats long (Matrix pads them), so a dot product keeps
+// kLanes partial sums: GCC vectorizes that without -ffast-math, and the summation order,
+// hence every result, is the same whatever vector width the build targets.
+constexpr int kLanes = 16;
+
 inline float dot(const float* __restrict a, const float* __restrict b, int dim) {
+  float acc[kLanes] = {};
+  for (int d = 0; d < dim; d += kLanes) {
+    for (int k = 0; k < kLanes; ++k) acc[k] += a[d + k] * b[d + k];
+  }
   float s = 0.0f;
-#pragma omp simd reduction(+ : s) aligned(a, b : 64)
-  for (int d = 0; d < dim; ++d) s += a[d] * b[d];
+  for (int k = 0; k < kLanes; ++k) s += acc[k];
   return s;
 }
 
@@ -72,6 +80,11 @@ inline void axpy(float alpha, const float* __restrict x, float* __restrict y, in
 inline void scale_row(float alpha, float* __restrict y, int dim) {
 #pragma omp simd aligned(y : 64)
   for (int d = 0; d < dim; ++d) y[d] *= alpha;
+}
+
+inline void normalize_row(float* __restrict y, int dim) {
+  const float sq = dot(y, y, dim);
+  if (sq > static_cast<float>(kNormFloor)) scale_row(1.0f / std::sqrt(sq), y, dim);
 }
 
 template <class T>
@@ -92,6 +105,15 @@ float* BlockScratch::delta(int m, int dim) {
   return reinterpret_cast<float*>((addr + 63) & ~std::uintptr_t{63});
 }
 
+// One clone per vector ISA, picked once when the program loads, so a portable build
+// still runs the AVX2 or AVX-512 code on a machine that has it.
+#if defined(__x86_64__) && defined(__gnu_linux__) && !defined(__clang__)
+#define W2V_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define W2V_VECTOR_CLONES
+#endif
+
+W2V_VECTOR_CLONES
 void train_block(float* const* in, int m, float* const* out, int n, int positives, int dim,
                  float lr, const MergeParams& merge, BlockScratch& scratch, BlockStats& stats) {
   const int mn = m * n;
@@ -199,6 +221,10 @@ void train_block(float* const* in, int m, float* const* out, int n, int positive
     for (int i = 0; i < m; ++i) axpy(coef[i * n + j], in[i], oj, dim);
   }
   for (int i = 0; i < m; ++i) axpy(1.0f, delta + static_cast<std::size_t>(i) * dim, in[i], dim);
+  if (cos && merge.unit_rows) {
+    for (int i = 0; i < m; ++i) normalize_row(in[i], dim);
+    for (int j = 0; j < n; ++j) normalize_row(out[j], dim);
+  }
 }
 
 void train_block_reference(float* const* in, int m, float* const* out, int n, int positives,
@@ -227,6 +253,17 @@ void train_block_reference(float* const* in, int m, float* const* out, int n, in
   }
   for (int j = 0; j < n; ++j) {
     for (int d = 0; d < dim; ++d) out[j][d] += static_cast<float>(dout[j][d]);
+  }
+  if (merge.merge == Merge::kCos && merge.unit_rows) {
+    auto normalize = [dim](float* row) {
+      double sq = 0;
+      for (int d = 0; d < dim; ++d) sq += double(row[d]) * row[d];
+      if (sq > kNormFloor) {
+        for (int d = 0; d < dim; ++d) row[d] = static_cast<float>(row[d] / std::sqrt(sq));
+      }
+    };
+    for (int i = 0; i < m; ++i) normalize(in[i]);
+    for (int j = 0; j < n; ++j) normalize(out[j]);
   }
 }
 

@@ -27,8 +27,8 @@ struct BlockScratch {
 // One SGD step on the m x n block of pairs (in[i], out[j]): every input row (a word
 // vector) is paired with every output row (a context vector); out[0 .. positives) are
 // observed pairs (label 1), the rest noise (label 0). All logits use the rows as they
-// were before the step. Rows are `dim` floats (the padded stride is fine), 64-byte
-// aligned; input rows must not alias output rows, though rows may repeat within each
+// were before the step. Rows are `dim` floats, `dim` a multiple of 16 (Matrix::stride()),
+// 64-byte aligned; input rows must not alias output rows, though rows may repeat within each
 // side. This is the batched kernel; train_block_reference is the plain version of it.
 void train_block(float* const* in, int m, float* const* out, int n, int positives, int dim,
                  float lr, const MergeParams& merge, BlockScratch& scratch, BlockStats& stats);

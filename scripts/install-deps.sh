@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs what w2v needs from Debian 12 packages; with --test, what the test suite needs too.
+# Run as root. Skips apt-get when everything is already there.
+set -eu
+pkgs="cmake ninja-build g++ libcli11-dev libspdlog-dev doctest-dev zlib1g-dev"
+if [ "${1:-}" = "--test" ]; then
+  pkgs="$pkgs python3 python3-gensim"
+fi
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "installing:$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi

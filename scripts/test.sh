@@ -1,0 +1,16 @@
+#!/bin/sh
+# Builds w2v and runs the whole test suite (CTest). With --asan, builds and runs it under
+# AddressSanitizer and UndefinedBehaviorSanitizer instead. Run from the repository root on
+# Debian 12, as root (installs packages).
+set -eu
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh --test
+if [ "${1:-}" = "--asan" ]; then
+  dir=build-asan
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DW2V_SANITIZE=ON >/dev/null
+else
+  dir=build
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+cmake --build "$dir"
+ctest --test-dir "$dir" --output-on-failure -j 2
