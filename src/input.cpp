@@ -25,6 +25,17 @@ bool is_ascii_space(char c) {
 
 std::string display_name(const std::string& path) { return path == "-" ? "standard input" : path; }
 
+// Bytes at the end of text[0, size) that start a UTF-8 character without completing it.
+std::size_t incomplete_tail(const char* text, std::size_t size) {
+  for (std::size_t back = 1; back <= 4 && back <= size; ++back) {
+    const auto c = static_cast<unsigned char>(text[size - back]);
+    if ((c & 0xC0u) == 0x80u) continue;  // a continuation byte: keep looking for the lead
+    const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return length > back ? back : 0;
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::size_t block_cut(const char* text, std::size_t size) {
@@ -108,7 +119,11 @@ bool InputReader::next(TextBlock& block) {
   std::size_t cut = eof_ ? buffered_ : block_cut(buffer_.data(), buffered_);
   if (cut == 0) {
     // One word fills the whole block: hand out this piece, skip the rest of the word.
-    cut = buffered_;
+    // The piece ends on a character boundary: a character cut in two would look like
+    // invalid UTF-8 (a spurious U+FFFD and repair count), and a Unicode space cut in two
+    // would be skipped as part of the word, losing the word after it.
+    cut = buffered_ - incomplete_tail(buffer_.data(), buffered_);
+    if (cut == 0) cut = buffered_;
     in_word_ = true;
   } else {
     in_word_ = false;

@@ -69,8 +69,24 @@ char32_t to_lower(char32_t c) {
   if (c == 0x38C) return 0x3CC;
   if (c == 0x38E || c == 0x38F) return c + 63;
   if ((c >= 0x391 && c <= 0x3A1) || (c >= 0x3A3 && c <= 0x3AB)) return c + 32;
+  // The rest of the Greek and Coptic block: archaic Greek and Coptic letters.
+  if (c == 0x370 || c == 0x372 || c == 0x376) return c + 1;
+  if (c == 0x37F) return 0x3F3;
+  if (c == 0x3CF) return 0x3D7;
+  if (c >= 0x3D8 && c <= 0x3EF) return (c % 2 == 0) ? c + 1 : c;
+  if (c == 0x3F4) return 0x3B8;
+  if (c == 0x3F7 || c == 0x3FA) return c + 1;
+  if (c == 0x3F9) return 0x3F2;
+  if (c >= 0x3FD && c <= 0x3FF) return c - 130;
   if (c >= 0x400 && c <= 0x40F) return c + 80;
   if (c >= 0x410 && c <= 0x42F) return c + 32;
+  // The rest of the Cyrillic block: historic letters and those of non-Russian alphabets
+  // (Ukrainian, Kazakh, Tatar, ...), in upper/lower pairs.
+  if ((c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF) || (c >= 0x4D0 && c <= 0x4FF)) {
+    return (c % 2 == 0) ? c + 1 : c;
+  }
+  if (c == 0x4C0) return 0x4CF;
+  if (c >= 0x4C1 && c <= 0x4CE) return (c % 2 == 1) ? c + 1 : c;
   return c;
 }
 

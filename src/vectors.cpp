@@ -1,9 +1,26 @@
 #include "w2v/vectors.hpp"
 
-#include <charconv>
-#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <new>
+#include <optional>
+
+#include "detail/parallel.hpp"
 #include "w2v/error.hpp"
+#include "w2v/utf8.hpp"
 
 namespace w2v {
 
@@ -46,6 +63,543 @@ void write_vectors(AtomicFile& file, VectorFormat format, const std::vector<std:
   }
 }
 
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "binary vector files assume little-endian");
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "binary vector files assume little-endian");
+
+std::vector<std::string> WordVectors::word_list() const {
+  std::vector<std::string> list;
+  list.reserve(words.size());
+  for (std::uint32_t i = 0; i < words.size(); ++i) list.emplace_back(words.word(i));
+  return list;
+}
+
+namespace {
+
+constexpr std::uint64_t kMaxDim = 1u << 20;
+constexpr std::size_t kMaxWordBytes = 1u << 16;  // binary: a longer "word" is a misaligned file
+constexpr std::size_t kMaxHeaderBytes = 256;
+
+// Separators inside a line of a text file.
+inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+// `s` cut short and with unprintable bytes replaced, for quoting in a message.
+std::string shown(std::string_view s, std::size_t max_bytes = 40) {
+  std::string out;
+  const bool cut = s.size() > max_bytes;
+  if (cut) s = s.substr(0, max_bytes);
+  std::string repaired;
+  utf8::append_repaired(s, repaired);
+  if (cut) repaired.resize(utf8::cut_length(repaired, max_bytes));
+  for (const char c : repaired) {
+    const auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7F) ? '?' : c;
+  }
+  return "'" + out + (cut ? "...'" : "'");
+}
+
+std::string nth(std::uint64_t i) { return "vector " + std::to_string(i + 1); }
+
+// Why `word` cannot be a vocabulary entry; empty when it can.
+std::string word_problem(std::string_view word) {
+  if (word.empty()) return "the word is empty";
+  for (const char c : word) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02x", u);
+      return "the word " + shown(word) + " holds a control character (byte " + hex + ")";
+    }
+  }
+  if (!utf8::is_valid(word)) return "the word " + shown(word) + " is not valid UTF-8";
+  return {};
+}
+
+// Parses one number that fills [begin, end). std::from_chars takes no '+' sign and
+// reports out_of_range for values beyond float; those become +-inf or a rounded tiny value.
+bool parse_float(const char* begin, const char* end, float& value) {
+  if (begin < end && *begin == '+') {
+    ++begin;
+    if (begin < end && (*begin == '-' || *begin == '+')) return false;
+  }
+  const auto result = std::from_chars(begin, end, value);
+  if (result.ptr != end || begin == end) return false;
+  if (result.ec == std::errc::result_out_of_range) {
+    const std::string token(begin, end);
+    value = static_cast<float>(std::strtod(token.c_str(), nullptr));
+    return true;
+  }
+  return result.ec == std::errc();
+}
+
+// Parses `word v1 ... vdim` (blank-separated, surrounding blanks ignored) into `row`.
+// Returns why the line is not one, or an empty string.
+std::string parse_text_record(std::string_view line, std::size_t dim, float* row,
+                              std::string_view& word) {
+  const char* p = line.data();
+  const char* end = p + line.size();
+  while (end > p && is_blank(end[-1])) --end;
+  while (p < end && is_blank(*p)) ++p;
+  const char* word_end = p;
+  while (word_end < end && !is_blank(*word_end)) ++word_end;
+  word = std::string_view(p, static_cast<std::size_t>(word_end - p));
+  std::string problem = word_problem(word);
+  if (!problem.empty()) return problem;
+  std::size_t values = 0;
+  for (const char* q = word_end;;) {
+    while (q < end && is_blank(*q)) ++q;
+    if (q == end) break;
+    const char* token_end = q;
+    while (token_end < end && !is_blank(*token_end)) ++token_end;
+    if (values < dim) {
+      float v;
+      const std::string_view token(q, static_cast<std::size_t>(token_end - q));
+      if (!parse_float(q, token_end, v)) {
+        return "value " + std::to_string(values + 1) + " of " + shown(word) +
+               " is not a number: " + shown(token, 24);
+      }
+      if (!std::isfinite(v)) {
+        return "value " + std::to_string(values + 1) + " of " + shown(word) + " is " +
+               (std::isnan(v) ? "NaN" : "infinite");
+      }
+      row[values] = v;
+    }
+    ++values;
+    q = token_end;
+  }
+  if (values != dim) {
+    return "expected " + std::to_string(dim) + " values after " + shown(word) + ", got " +
+           std::to_string(values);
+  }
+  return {};
+}
+
+struct Header {
+  std::uint64_t count = 0;
+  std::uint64_t dim = 0;
+  std::size_t end = 0;  // offset just after the header line
+};
+
+Header parse_header(std::string_view data, const std::string& name) {
+  if (data.empty()) throw Error(name + ": the file is empty");
+  const std::size_t newline = data.substr(0, kMaxHeaderBytes).find('\n');
+  const std::string expected = ": expected '<count> <dimension>' on the first line";
+  if (newline == std::string_view::npos) {
+    throw Error(name + ":1: bad header" + expected + " (no line break in the first " +
+                std::to_string(std::min(data.size(), kMaxHeaderBytes)) + " bytes)");
+  }
+  const std::string_view line = data.substr(0, newline);
+  std::uint64_t numbers[2] = {0, 0};
+  int found = 0;
+  bool ok = true;
+  for (std::size_t i = 0; i < line.size() && ok;) {
+    if (is_blank(line[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < line.size() && !is_blank(line[j])) ++j;
+    if (found == 2) {
+      ok = false;
+      break;
+    }
+    const auto result = std::from_chars(line.data() + i, line.data() + j, numbers[found]);
+    ok = result.ec == std::errc() && result.ptr == line.data() + j;
+    ++found;
+    i = j;
+  }
+  if (!ok || found != 2) throw Error(name + ":1: bad header " + shown(line) + expected);
+  Header header;
+  header.count = numbers[0];
+  header.dim = numbers[1];
+  header.end = newline + 1;
+  if (header.dim == 0 || header.dim > kMaxDim) {
+    throw Error(name + ":1: bad header " + shown(line) + ": the dimension must be 1 to " +
+                std::to_string(kMaxDim));
+  }
+  if (header.count >= StringTable::kNotFound) {
+    throw Error(name + ":1: bad header " + shown(line) + ": more vectors than this tool handles");
+  }
+  return header;
+}
+
+// Text or binary, from the first record. A binary vector is 4 * dim raw bytes, some of
+// which are all but certain to be control bytes, while text holds none.
+VectorFormat detect_format(std::string_view data, std::size_t first, std::size_t dim) {
+  std::size_t pos = first;
+  while (pos < data.size() && data[pos] == '\n') ++pos;
+  std::size_t line_end = data.find('\n', pos);
+  if (line_end == std::string_view::npos) line_end = data.size();
+  const std::string_view line = data.substr(pos, line_end - pos);
+  std::vector<float> scratch(dim);
+  std::string_view word;
+  if (parse_text_record(line, dim, scratch.data(), word).empty()) return VectorFormat::kText;
+  // A malformed text line is still text, so that its error names the line.
+  std::size_t rest = 0;
+  while (rest < line.size() && !is_blank(line[rest])) ++rest;
+  const std::string_view after = line.substr(rest);
+  bool printable = !after.empty(), digit = false;
+  for (const char c : after) {
+    const auto u = static_cast<unsigned char>(c);
+    printable = printable && ((u >= 0x20 && u < 0x7F) || c == '\t' || c == '\r');
+    digit = digit || (c >= '0' && c <= '9');
+  }
+  const std::string_view window = data.substr(pos + rest, 4 * dim);
+  bool control = false;
+  for (const char c : window) {
+    const auto u = static_cast<unsigned char>(c);
+    control = control || ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F);
+  }
+  return printable && digit && !control ? VectorFormat::kText : VectorFormat::kBinary;
+}
+
+// The records as parsed, before duplicates are dropped.
+struct Records {
+  std::vector<std::string_view> words;
+  Matrix vectors;
+};
+
+std::size_t line_number(std::string_view data, std::size_t offset) {
+  return 1 + static_cast<std::size_t>(std::count(data.begin(), data.begin() + offset, '\n'));
+}
+
+std::string short_file(const std::string& name, const Header& header, std::uint64_t read) {
+  return name + ": the header says " + std::to_string(header.count) + " vectors, but the file " +
+         "ends after " + std::to_string(read);
+}
+
+Records read_text(std::string_view data, const std::string& name, const Header& header,
+                  std::uint64_t want) {
+  const std::size_t dim = header.dim;
+  // Each record needs a word and dim separated values: at least 1 + 2 * dim bytes.
+  const std::uint64_t possible = (data.size() - header.end) / (1 + 2 * dim);
+  std::vector<std::pair<std::size_t, std::size_t>> lines;
+  lines.reserve(std::min(want, possible));
+  std::size_t pos = header.end;
+  while (lines.size() < want && pos < data.size()) {
+    const void* found = std::memchr(data.data() + pos, '\n', data.size() - pos);
+    const std::size_t end =
+        found ? static_cast<std::size_t>(static_cast<const char*>(found) - data.data())
+              : data.size();
+    std::size_t i = pos;
+    while (i < end && is_blank(data[i])) ++i;
+    if (i < end) lines.emplace_back(pos, end);  // blank lines are skipped
+    pos = end + 1;
+  }
+  // A line shorter than that cannot be a record: parse only the lines before it, so that a
+  // header claiming a huge dimension never makes a huge matrix out of short lines.
+  std::size_t too_short = 0;
+  while (too_short < lines.size() &&
+         lines[too_short].second - lines[too_short].first >= 1 + 2 * dim) {
+    ++too_short;
+  }
+  const std::optional<std::pair<std::size_t, std::size_t>> short_line =
+      too_short < lines.size() ? std::optional(lines[too_short]) : std::nullopt;
+  lines.resize(too_short);
+  Records records{std::vector<std::string_view>(lines.size()), Matrix(lines.size(), dim)};
+  // Parse on every thread; keep the error of the earliest line.
+  std::atomic<std::size_t> first_bad{lines.size()};
+  std::string bad_message;
+  detail::FirstException failure;
+#pragma omp parallel
+  {
+    std::size_t my_bad = lines.size();
+    std::string my_message;
+    failure.run([&] {
+#pragma omp for schedule(dynamic, 256) nowait
+      for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (i > first_bad.load(std::memory_order_relaxed)) continue;
+        const auto [begin, end] = lines[i];
+        std::string problem = parse_text_record(data.substr(begin, end - begin), dim,
+                                                records.vectors.row(i), records.words[i]);
+        if (!problem.empty() && i < my_bad) {
+          my_bad = i;
+          my_message = std::move(problem);
+          std::size_t seen = first_bad.load();
+          while (i < seen && !first_bad.compare_exchange_weak(seen, i)) {
+          }
+        }
+      }
+    });
+#pragma omp critical
+    if (my_bad < lines.size() && my_bad <= first_bad.load()) bad_message = std::move(my_message);
+  }
+  failure.rethrow();
+  const std::size_t bad = first_bad.load();
+  if (bad < lines.size()) {
+    throw Error(name + ":" + std::to_string(line_number(data, lines[bad].first)) + ": " +
+                bad_message);
+  }
+  if (short_line) {
+    const auto [begin, end] = *short_line;
+    std::vector<float> scratch(dim);
+    std::string_view word;
+    std::string problem =
+        parse_text_record(data.substr(begin, end - begin), dim, scratch.data(), word);
+    if (problem.empty()) problem = "the line is too short";  // not reached: it cannot parse
+    throw Error(name + ":" + std::to_string(line_number(data, begin)) + ": " + problem);
+  }
+  if (lines.size() < want) {
+    throw Error(short_file(name, header, lines.size()) + " (line " +
+                std::to_string(line_number(data, data.size()) - (data.back() == '\n')) + ")");
+  }
+  return records;
+}
+
+Records read_binary(std::string_view data, const std::string& name, const Header& header,
+                    std::uint64_t want) {
+  const std::size_t dim = header.dim;
+  const std::size_t bytes = dim * sizeof(float);
+  // Each record needs a word, a space and the floats: at least 2 + 4 * dim bytes.
+  const std::uint64_t possible = (data.size() - header.end) / (2 + bytes);
+  const std::size_t rows = std::min(want, possible);
+  Records records{std::vector<std::string_view>(rows), Matrix(rows, dim)};
+  const char* base = data.data();
+  const std::size_t size = data.size();
+  auto at = [&](std::size_t offset) { return name + ": byte " + std::to_string(offset) + ": "; };
+  std::size_t pos = header.end;
+  for (std::size_t i = 0; i < want; ++i) {
+    // word2vec.c ends each vector with a newline, gensim does not.
+    while (pos < size && base[pos] == '\n') ++pos;
+    if (pos == size)
+      throw Error(short_file(name, header, i) + " (byte " + std::to_string(pos) + ")");
+    const std::size_t window = std::min(size - pos, kMaxWordBytes + 1);
+    const void* space = std::memchr(base + pos, ' ', window);
+    if (space == nullptr) {
+      if (window == size - pos) {
+        throw Error(at(pos) + "the file ends inside the word of " + nth(i) + "; the header says " +
+                    std::to_string(header.count) + " vectors");
+      }
+      throw Error(at(pos) + "no space after the word of " + nth(i) + " within " +
+                  std::to_string(kMaxWordBytes) + " bytes: is the dimension in the header right?");
+    }
+    const std::size_t word_end = static_cast<std::size_t>(static_cast<const char*>(space) - base);
+    const std::string_view word(base + pos, word_end - pos);
+    const std::string problem = word_problem(word);
+    if (!problem.empty()) {
+      throw Error(at(pos) + nth(i) + ": " + problem + " (is the dimension in the header right?)");
+    }
+    const std::size_t values = word_end + 1;
+    if (size - values < bytes) {
+      throw Error(at(values) + "the file ends inside " + nth(i) + " (" + shown(word) +
+                  "): the header says " + std::to_string(header.count) + " vectors of " +
+                  std::to_string(dim) + " floats");
+    }
+    if (i == rows) throw Error(short_file(name, header, i));  // `possible` was exceeded
+    float* row = records.vectors.row(i);
+    std::memcpy(row, base + values, bytes);
+    // Exponent bits all set: NaN or infinite.
+    std::uint32_t bad = 0;
+    const auto* bits = reinterpret_cast<const std::uint32_t*>(row);
+#pragma omp simd reduction(| : bad)
+    for (std::size_t d = 0; d < dim; ++d) bad |= (bits[d] & 0x7F800000u) == 0x7F800000u;
+    if (bad != 0) {
+      std::size_t d = 0;
+      while (std::isfinite(row[d])) ++d;
+      throw Error(at(values + 4 * d) + "value " + std::to_string(d + 1) + " of " + shown(word) +
+                  " is " + (std::isnan(row[d]) ? "NaN" : "infinite"));
+    }
+    records.words[i] = word;
+    pos = values + bytes;
+  }
+  return records;
+}
+
+// Offset of the first byte after `records` that is not a blank or newline, or npos.
+std::size_t trailing_data(std::string_view data, std::string_view last_word,
+                          std::size_t record_bytes, VectorFormat format) {
+  std::size_t pos = static_cast<std::size_t>(last_word.data() - data.data());
+  if (format == VectorFormat::kBinary) {
+    pos += last_word.size() + 1 + record_bytes;
+  } else {
+    pos = data.find('\n', pos);
+    if (pos == std::string_view::npos) return pos;
+  }
+  while (pos < data.size() && (is_blank(data[pos]) || data[pos] == '\n')) ++pos;
+  return pos < data.size() ? pos : std::string_view::npos;
+}
+
+// A buffer for a whole file. On huge pages when large: on a virtual machine a fault per
+// 4 KiB page costs more than the copy itself.
+struct FreeBytes {
+  void operator()(char* p) const { std::free(p); }
+};
+std::unique_ptr<char[], FreeBytes> allocate_bytes(std::size_t size) {
+  constexpr std::size_t kHuge = 2u << 20;
+  const std::size_t align = size >= 2 * kHuge ? kHuge : 64;
+  const std::size_t rounded = (std::max<std::size_t>(size, 1) + align - 1) / align * align;
+  void* p = std::aligned_alloc(align, rounded);
+  if (p == nullptr) throw std::bad_alloc();
+  if (align == kHuge) ::madvise(p, rounded, MADV_HUGEPAGE);
+  return std::unique_ptr<char[], FreeBytes>(static_cast<char*>(p));
+}
+
+// The bytes of a file: read whole into memory when all of it is needed (faster than
+// mapping it here), mapped when only a prefix may be (--limit) or it is very large,
+// inflated when it is gzip data.
+class FileBytes {
+ public:
+  static constexpr std::size_t kMaxReadBytes = std::size_t{1} << 30;
+
+  FileBytes(const std::string& path, bool whole) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw Error("cannot open '" + path + "': " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) fail(path);
+    if (S_ISDIR(st.st_mode)) throw Error("cannot read '" + path + "': it is a directory");
+    const auto file_size = static_cast<std::size_t>(st.st_size);
+    if (S_ISREG(st.st_mode) && file_size > 0 && whole && file_size <= kMaxReadBytes) {
+      buffer_ = allocate_bytes(file_size);
+      std::size_t got = 0;
+      while (got < file_size) {
+        const ssize_t n = ::read(fd_, buffer_.get() + got, file_size - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail(path);
+        if (n == 0) break;  // the file shrank
+        got += static_cast<std::size_t>(n);
+      }
+      view_ = std::string_view(buffer_.get(), got);
+    } else if (S_ISREG(st.st_mode) && file_size > 0) {
+      size_ = file_size;
+      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+      if (p == MAP_FAILED) fail(path);
+      map_ = static_cast<const char*>(p);
+      ::madvise(p, size_, MADV_SEQUENTIAL);
+      view_ = std::string_view(map_, size_);
+    } else {
+      char chunk[1 << 16];
+      for (;;) {
+        const ssize_t n = ::read(fd_, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail(path);
+        if (n == 0) break;
+        owned_.append(chunk, static_cast<std::size_t>(n));
+      }
+      view_ = owned_;
+    }
+    if (view_.size() >= 2 && static_cast<unsigned char>(view_[0]) == 0x1F &&
+        static_cast<unsigned char>(view_[1]) == 0x8B) {
+      inflate_all(path);
+    }
+  }
+  ~FileBytes() {
+    if (map_ != nullptr) ::munmap(const_cast<char*>(map_), size_);
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileBytes(const FileBytes&) = delete;
+  FileBytes& operator=(const FileBytes&) = delete;
+
+  std::string_view view() const { return view_; }
+
+ private:
+  [[noreturn]] static void fail(const std::string& path) {
+    throw Error("cannot read '" + path + "': " + std::strerror(errno));
+  }
+
+  void inflate_all(const std::string& path) {
+    std::string out;
+    z_stream z{};
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) throw Error("cannot read '" + path + "': zlib");
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(view_.data()));
+    z.avail_in = 0;
+    std::size_t consumed = 0;
+    out.resize(std::max<std::size_t>(view_.size() * 3, 1 << 16));
+    std::size_t produced = 0;
+    int status = Z_OK;
+    for (;;) {
+      if (z.avail_in == 0 && consumed < view_.size()) {
+        const std::size_t chunk = std::min<std::size_t>(view_.size() - consumed, 1u << 30);
+        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(view_.data() + consumed));
+        z.avail_in = static_cast<uInt>(chunk);
+        consumed += chunk;
+      }
+      if (produced == out.size()) out.resize(out.size() * 2);
+      const std::size_t room = std::min<std::size_t>(out.size() - produced, 1u << 30);
+      z.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
+      z.avail_out = static_cast<uInt>(room);
+      status = ::inflate(&z, Z_NO_FLUSH);
+      produced += room - z.avail_out;
+      if (status == Z_STREAM_END) {
+        // Concatenated gzip members continue the stream.
+        if (z.avail_in == 0 && consumed == view_.size()) break;
+        ::inflateReset(&z);
+        continue;
+      }
+      if (status != Z_OK && status != Z_BUF_ERROR) break;
+      if (status == Z_BUF_ERROR && z.avail_in == 0 && consumed == view_.size()) break;
+    }
+    ::inflateEnd(&z);
+    if (status != Z_STREAM_END) {
+      throw Error("cannot read '" + path + "': corrupt or truncated gzip data");
+    }
+    out.resize(produced);
+    owned_ = std::move(out);
+    view_ = owned_;
+  }
+
+  int fd_ = -1;
+  std::unique_ptr<char[], FreeBytes> buffer_;
+  const char* map_ = nullptr;
+  std::size_t size_ = 0;
+  std::string owned_;
+  std::string_view view_;
+};
+
+}  // namespace
+
+WordVectors parse_vectors(std::string_view data, const std::string& name,
+                          const LoadOptions& options) {
+  if (options.limit < 0) {
+    throw UsageError("--limit must be 0 (all) or a positive count, got " +
+                     std::to_string(options.limit));
+  }
+  const Header header = parse_header(data, name);
+  std::uint64_t want = header.count;
+  if (options.limit > 0) want = std::min<std::uint64_t>(want, options.limit);
+  WordVectors result;
+  result.format = want == 0 ? VectorFormat::kText : detect_format(data, header.end, header.dim);
+  Records records = result.format == VectorFormat::kBinary ? read_binary(data, name, header, want)
+                                                           : read_text(data, name, header, want);
+  const std::size_t n = records.words.size();
+  if (n > 0 && want == header.count && options.warn) {
+    const std::size_t extra =
+        trailing_data(data, records.words.back(), header.dim * sizeof(float), result.format);
+    if (extra != std::string_view::npos) {
+      options.warn(name + ": ignoring the data after the " + std::to_string(header.count) +
+                   " vectors the header declares (from " +
+                   (result.format == VectorFormat::kBinary
+                        ? "byte " + std::to_string(extra)
+                        : "line " + std::to_string(line_number(data, extra))) +
+                   ")");
+    }
+  }
+  // Keep the first vector of a repeated word, as gensim does.
+  result.words.reserve(n);
+  std::vector<std::size_t> keep;
+  keep.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t before = result.words.size();
+    result.words.insert(records.words[i]);
+    if (result.words.size() > before) {
+      keep.push_back(i);
+    } else if (options.warn) {
+      options.warn(name + ": " + nth(i) + " repeats the word " + shown(records.words[i]) +
+                   "; keeping the first");
+    }
+  }
+  if (keep.size() == n) {
+    result.vectors = std::move(records.vectors);
+  } else {
+    result.vectors = Matrix(keep.size(), header.dim);
+    for (std::size_t i = 0; i < keep.size(); ++i) {
+      std::memcpy(result.vectors.row(i), records.vectors.row(keep[i]), header.dim * sizeof(float));
+    }
+  }
+  return result;
+}
+
+WordVectors load_vectors(const std::string& path, const LoadOptions& options) {
+  const FileBytes file(path, options.limit == 0);
+  return parse_vectors(file.view(), path, options);
+}
 
 }  // namespace w2v

@@ -1,1 +1,608 @@
+// cli: runs the built `w2v` binary (`w2v train`, `w2v pairs`) in a temporary folder:
+// determinism, inputs (files, gzip, standard input), options from a config file, metrics,
+// vocabulary files, output formats, and what each kind of bad input does.
 #include <doctest/doctest.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "test_util.hpp"
+#include "w2v/alias_sampler.hpp"
+#include "w2v/pairs.hpp"
+#include "w2v/subsampler.hpp"
+#include "w2v/train_job.hpp"
+
+namespace {
+
+using w2v::test::CommandResult;
+using w2v::test::read_file;
+using w2v::test::shell_quote;
+using w2v::test::TempDir;
+using w2v::test::write_file;
+
+// Runs `w2v ARGS` in `dir` (ARGS is shell text).
+CommandResult w2v_in(const TempDir& dir, const std::string& args) {
+  return w2v::test::run_command("cd " + shell_quote(dir.path()) + " && " +
+                                shell_quote(W2V_BINARY) + " " + args);
+}
+
+// A small corpus with planted topics; words separated by single spaces, so counting is
+// trivial. Every word appears at least 3 times.
+std::string make_corpus(int lines, std::uint64_t seed) {
+  std::string text;
+  std::uint64_t x = seed;
+  auto next = [&] {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<std::uint32_t>(x >> 33);
+  };
+  for (int l = 0; l < lines; ++l) {
+    const std::uint32_t topic = next() % 8;
+    const int len = 5 + static_cast<int>(next() % 6);
+    for (int i = 0; i < len; ++i) {
+      if (i > 0) text += ' ';
+      text += "t" + std::to_string(topic) + "w" + std::to_string(next() % 6);
+    }
+    text += '\n';
+  }
+  return text;
+}
+
+std::map<std::string, std::int64_t> count_words(const std::string& text) {
+  std::map<std::string, std::int64_t> counts;
+  for (const auto& line : w2v::test::lines(text)) {
+    for (const auto& w : w2v::test::split(line, ' ')) {
+      if (!w.empty()) ++counts[w];
+    }
+  }
+  return counts;
+}
+
+struct Vectors {
+  std::size_t count = 0, dim = 0;
+  std::vector<std::string> words;
+  std::vector<std::vector<float>> values;
+};
+
+// Parses word2vec text: a `count dim` header, then `word v1 ... vd` lines.
+Vectors parse_text(const std::string& data) {
+  Vectors v;
+  const auto lines = w2v::test::lines(data);
+  REQUIRE(!lines.empty());
+  const auto header = w2v::test::split(lines[0], ' ');
+  REQUIRE(header.size() == 2);
+  v.count = std::stoul(header[0]);
+  v.dim = std::stoul(header[1]);
+  REQUIRE(lines.size() == v.count + 1);
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const auto parts = w2v::test::split(lines[i], ' ');
+    REQUIRE(parts.size() == v.dim + 1);
+    v.words.push_back(parts[0]);
+    std::vector<float> row;
+    for (std::size_t d = 1; d < parts.size(); ++d) row.push_back(std::strtof(parts[d].c_str(), nullptr));
+    v.values.push_back(row);
+  }
+  return v;
+}
+
+// Parses word2vec binary: a `count dim\n` header, then `word ` + dim float32 + `\n`.
+Vectors parse_binary(const std::string& data) {
+  Vectors v;
+  const auto eol = data.find('\n');
+  REQUIRE(eol != std::string::npos);
+  const auto header = w2v::test::split(data.substr(0, eol), ' ');
+  REQUIRE(header.size() == 2);
+  v.count = std::stoul(header[0]);
+  v.dim = std::stoul(header[1]);
+  std::size_t pos = eol + 1;
+  for (std::size_t i = 0; i < v.count; ++i) {
+    const auto space = data.find(' ', pos);
+    REQUIRE(space != std::string::npos);
+    v.words.push_back(data.substr(pos, space - pos));
+    pos = space + 1;
+    REQUIRE(pos + 4 * v.dim + 1 <= data.size());
+    std::vector<float> row(v.dim);
+    std::memcpy(row.data(), data.data() + pos, 4 * v.dim);
+    pos += 4 * v.dim;
+    REQUIRE(data[pos] == '\n');
+    ++pos;
+    v.values.push_back(row);
+  }
+  CHECK(pos == data.size());
+  return v;
+}
+
+bool is_binary(const std::string& data) {
+  // Text files hold only printable ASCII, spaces and newlines for these corpora.
+  for (const char c : data) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u != '\n' && (u < 0x20 || u >= 0x7F)) return true;
+  }
+  return false;
+}
+
+// A one-line error message: "w2v: error: ...\n" and nothing else.
+void check_one_line_error(const CommandResult& r, const std::string& needle) {
+  CAPTURE(r.err);
+  CHECK(r.err.rfind("w2v: error: ", 0) == 0);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(!r.err.empty());
+  CHECK(r.err.back() == '\n');
+  CHECK(r.err.find(needle) != std::string::npos);
+}
+
+const std::string kQuick = "--dim 8 --epochs 2 --threads 1";
+const std::string kFast = kQuick + " --min-count 1";
+
+// `args` plus small, quick settings for the options it does not set itself (an option
+// given twice is a parse error).
+std::string with_fast_defaults(std::string args) {
+  for (const auto& [option, value] : {std::pair<std::string, std::string>{"--dim", "4"},
+                                      {"--epochs", "1"},
+                                      {"--threads", "1"}}) {
+    if (args.find(option + " ") == std::string::npos) args += " " + option + " " + value;
+  }
+  return args;
+}
+
+}  // namespace
+
+TEST_SUITE("cli") {
+  TEST_CASE("train --threads 1 twice gives byte-identical files") {
+    TempDir dir;
+    write_file(dir.file("corpus.txt"), make_corpus(400, 1));
+    for (const char* merge : {"cos", "dot"}) {
+      CAPTURE(merge);
+      for (const char* run : {"1", "2"}) {
+        const std::string args = std::string("train corpus.txt ") + kFast + " --merge " + merge +
+                                 " -o out" + run + ".txt --save-context ctx" + run +
+                                 ".bin --save-vocab vocab" + run + ".txt";
+        const auto r = w2v_in(dir, args);
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+        const auto rb = w2v_in(dir, std::string("train corpus.txt ") + kFast + " --merge " + merge +
+                                        " -q -o out" + run + ".bin");
+        REQUIRE_MESSAGE(rb.exit_code == 0, rb.err);
+        CHECK(rb.err.empty());  // -q: errors only
+      }
+      for (const char* f : {"out%.txt", "ctx%.bin", "vocab%.txt", "out%.bin"}) {
+        std::string a = f, b = f;
+        a.replace(a.find('%'), 1, "1");
+        b.replace(b.find('%'), 1, "2");
+        CAPTURE(a);
+        const std::string x = read_file(dir.file(a)), y = read_file(dir.file(b));
+        CHECK(x.size() > 100);
+        CHECK(x == y);
+      }
+      // A different seed gives different vectors.
+      const auto r = w2v_in(dir, std::string("train corpus.txt ") + kFast + " --merge " + merge +
+                                     " --seed 2 -q -o seed2.txt");
+      REQUIRE(r.exit_code == 0);
+      CHECK(read_file(dir.file("seed2.txt")) != read_file(dir.file("out1.txt")));
+    }
+    // Only the files asked for; no temporary left behind.
+    CHECK(dir.list() == std::set<std::string>{"corpus.txt", "out1.txt", "out2.txt", "ctx1.bin",
+                                              "ctx2.bin", "vocab1.txt", "vocab2.txt", "out1.bin",
+                                              "out2.bin", "seed2.txt"});
+  }
+
+  TEST_CASE("train: bad inputs exit with a one-line message and write nothing") {
+    struct Case {
+      std::string name;
+      std::string args;  // "{in}" is the corpus; the output is out.txt unless args say
+      int exit_code;
+      std::string needle;  // the message names this
+    };
+    const std::vector<Case> cases = {
+        {"missing input", "train missing.txt -o out.txt", 1, "missing.txt"},
+        {"input is a directory", "train adir -o out.txt", 1, "adir"},
+        {"corrupt gzip input", "train bad.gz -o out.txt", 1, "bad.gz"},
+        {"truncated gzip input", "train short.gz -o out.txt", 1, "short.gz"},
+        {"empty corpus", "train empty.txt -o out.txt", 1, "empty"},
+        {"blank corpus", "train blank.txt -o out.txt", 1, "empty"},
+        {"no word reaches --min-count", "train corpus.txt --min-count 100000 -o out.txt", 1,
+         "--min-count"},
+        {"missing --read-vocab file", "train corpus.txt --read-vocab nov.txt -o out.txt", 1,
+         "nov.txt"},
+        {"malformed --read-vocab file", "train corpus.txt --read-vocab badvocab.txt -o out.txt", 1,
+         "badvocab.txt:2:"},
+        {"--dim 0", "train corpus.txt --dim 0 -o out.txt", 2, "--dim"},
+        {"--dim -3", "train corpus.txt --dim -3 -o out.txt", 2, "--dim"},
+        {"--window 0", "train corpus.txt --window 0 -o out.txt", 2, "--window"},
+        {"--epochs 0", "train corpus.txt --epochs 0 -o out.txt", 2, "--epochs"},
+        {"--threads 0", "train corpus.txt --threads 0 -o out.txt", 2, "--threads"},
+        {"--negative -1", "train corpus.txt --negative -1 -o out.txt", 2, "--negative"},
+        {"--lr 0", "train corpus.txt --lr 0 -o out.txt", 2, "--lr"},
+        {"--lr -0.1", "train corpus.txt --lr -0.1 -o out.txt", 2, "--lr"},
+        {"--sample -0.001", "train corpus.txt --sample -0.001 -o out.txt", 2, "--sample"},
+        {"--min-count -1", "train corpus.txt --min-count -1 -o out.txt", 2, "--min-count"},
+        {"--max-word-bytes 2", "train corpus.txt --max-word-bytes 2 -o out.txt", 2,
+         "--max-word-bytes"},
+        {"output folder missing", "train corpus.txt -o nodir/out.txt", 1, "nodir/out.txt"},
+        {"context folder missing", "train corpus.txt -o out.txt --save-context nodir/c.txt", 1,
+         "nodir/c.txt"},
+        {"vocab folder missing", "train corpus.txt -o out.txt --save-vocab nodir/v.txt", 1,
+         "nodir/v.txt"},
+    };
+    for (const auto& c : cases) {
+      CAPTURE(c.name);
+      for (const bool existing : {false, true}) {
+        CAPTURE(existing);
+        TempDir dir;
+        write_file(dir.file("corpus.txt"), make_corpus(50, 2));
+        write_file(dir.file("empty.txt"), "");
+        write_file(dir.file("blank.txt"), "  \n\t\n\r\n");
+        write_file(dir.file("badvocab.txt"), "t0w0 5\nt0w1 five\n");
+        std::filesystem::create_directory(dir.file("adir"));
+        {
+          gzFile f = gzopen(dir.file("good.gz").c_str(), "wb");
+          REQUIRE(f != nullptr);
+          const std::string text = make_corpus(300, 3);
+          gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
+          gzclose(f);
+          std::string gz = read_file(dir.file("good.gz"));
+          write_file(dir.file("short.gz"), gz.substr(0, gz.size() / 2));
+          for (std::size_t i = 20; i < 40; ++i) gz[i] = static_cast<char>(gz[i] ^ 0x33);
+          write_file(dir.file("bad.gz"), gz);
+          std::filesystem::remove(dir.file("good.gz"));
+        }
+        if (existing) {
+          write_file(dir.file("out.txt"), "sentinel: must survive\n");
+          write_file(dir.file("c.txt"), "context sentinel\n");
+        }
+        const auto before = dir.list();
+        const auto r = w2v_in(dir, with_fast_defaults(c.args));
+        CHECK(r.exit_code == c.exit_code);
+        check_one_line_error(r, c.needle);
+        CHECK(r.out.empty());
+        CHECK(dir.list() == before);  // nothing created, no temporary left behind
+        if (existing) {
+          CHECK(read_file(dir.file("out.txt")) == "sentinel: must survive\n");
+          CHECK(read_file(dir.file("c.txt")) == "context sentinel\n");
+        }
+      }
+    }
+  }
+
+  TEST_CASE("train: command-line parse errors exit 2, name the option and write nothing") {
+    // These come from CLI11's parser, before the library sees any value.
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"train corpus.txt --dim abc -o out.txt", "--dim"},
+        {"train corpus.txt --merge cosine -o out.txt", "--merge"},
+        {"train corpus.txt --batch-negatives maybe -o out.txt", "--batch-negatives"},
+        {"train corpus.txt --epochs 1 --epochs 2 -o out.txt", "--epochs"},
+        {"train corpus.txt --no-such-option 1 -o out.txt", "--no-such-option"},
+        {"train corpus.txt", "--output"},
+    };
+    for (const auto& [args, needle] : cases) {
+      CAPTURE(args);
+      TempDir dir;
+      write_file(dir.file("corpus.txt"), make_corpus(50, 2));
+      const auto before = dir.list();
+      const auto r = w2v_in(dir, args);
+      CHECK(r.exit_code == 2);
+      check_one_line_error(r, needle);
+      CHECK(r.out.empty());
+      CHECK(dir.list() == before);
+    }
+  }
+
+  TEST_CASE("train reads standard input and gzip like a plain file") {
+    TempDir dir;
+    const std::string text = make_corpus(300, 4);
+    write_file(dir.file("corpus.txt"), text);
+    {
+      gzFile f = gzopen(dir.file("corpus.txt.gz").c_str(), "wb");
+      REQUIRE(f != nullptr);
+      REQUIRE(gzwrite(f, text.data(), static_cast<unsigned>(text.size())) ==
+              static_cast<int>(text.size()));
+      REQUIRE(gzclose(f) == Z_OK);
+    }
+    std::filesystem::copy_file(dir.file("corpus.txt.gz"), dir.file("gzip_named_txt.txt"));
+    auto run = [&](const std::string& input, const std::string& out) {
+      const auto r = w2v_in(dir, "train " + input + " " + kFast + " -q -o " + out);
+      REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+      return read_file(dir.file(out));
+    };
+    const std::string plain = run("corpus.txt", "plain.txt");
+    CHECK(run("- < corpus.txt", "stdin.txt") == plain);
+    CHECK(run("- < corpus.txt.gz", "stdin_gz.txt") == plain);
+    CHECK(run("corpus.txt.gz", "gz.txt") == plain);
+    CHECK(run("gzip_named_txt.txt", "gz2.txt") == plain);
+    SUBCASE("several inputs count as their concatenation") {
+      const auto lines = w2v::test::lines(text);
+      std::string first, second;
+      for (std::size_t i = 0; i < lines.size(); ++i) (i < 120 ? first : second) += lines[i] + "\n";
+      write_file(dir.file("a.txt"), first);
+      write_file(dir.file("b.txt"), second);
+      CHECK(run("a.txt b.txt", "ab.txt") == plain);
+      CHECK(run("a.txt - < b.txt", "a_stdin.txt") == plain);
+    }
+  }
+
+  TEST_CASE("train --config FILE sets options, and the command line wins") {
+    TempDir dir;
+    write_file(dir.file("corpus.txt"), make_corpus(200, 5));
+    write_file(dir.file("run.toml"),
+               "# a run\ndim = 7\nepochs = 1\nmin-count = 1\nwindow = 2\nmerge = \"dot\"\n"
+               "threads = 1\nnegative = 3\n");
+    auto r = w2v_in(dir, "train corpus.txt --config run.toml -q -o a.txt --metrics a.json");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(w2v::test::lines(read_file(dir.file("a.txt")))[0] == "48 7");
+    r = w2v_in(dir,
+               "train corpus.txt --config run.toml --dim 5 -q -o b.txt --metrics b.json");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(w2v::test::lines(read_file(dir.file("b.txt")))[0] == "48 5");
+    // The metrics record what the config set.
+    const auto p = w2v::test::run_command(
+        "/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[\"parameters\"]; "
+        "print(d[\"dim\"], d[\"window\"], d[\"merge\"], d[\"negative\"], d[\"epochs\"], "
+        "d[\"min_count\"])' " +
+        shell_quote(dir.file("a.json")));
+    REQUIRE_MESSAGE(p.exit_code == 0, p.err);
+    CHECK(p.out == "7 2 dot 3 1 1\n");
+    SUBCASE("an unknown key in the config is an error") {
+      write_file(dir.file("bad.toml"), "dimension = 7\n");
+      const auto bad = w2v_in(dir, "train corpus.txt --config bad.toml -o c.txt");
+      CHECK(bad.exit_code == 2);
+      CHECK(!w2v::test::file_exists(dir.file("c.txt")));
+    }
+  }
+
+  TEST_CASE("train --metrics writes the parameters and results as JSON") {
+    TempDir dir;
+    const std::string text = make_corpus(300, 6) + "rare\n";
+    write_file(dir.file("corpus.txt"), text);
+    const auto r = w2v_in(dir,
+                          "train corpus.txt --dim 6 --epochs 3 --min-count 2 --threads 1 "
+                          "--window 3 --negative 4 --seed 9 --merge cos -o v.txt --metrics m.json");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const auto counts = count_words(text);
+    std::int64_t tokens = 0, in_vocab = 0, vocab_size = 0;
+    for (const auto& [w, c] : counts) {
+      tokens += c;
+      if (c >= 2) {
+        in_vocab += c;
+        ++vocab_size;
+      }
+    }
+    REQUIRE(vocab_size == static_cast<std::int64_t>(counts.size()) - 1);  // "rare" dropped
+    const auto p = w2v::test::run_command(
+        "/usr/bin/python3 -c 'import json,sys,math\n"
+        "d=json.load(open(sys.argv[1]))\n"
+        "p=d[\"parameters\"]; r=d[\"results\"]\n"
+        "print(d[\"command\"], p[\"corpus\"][0], p[\"output\"], p[\"format\"], p[\"dim\"], "
+        "p[\"window\"], p[\"negative\"], p[\"seed\"], p[\"merge\"], p[\"epochs\"], p[\"threads\"], "
+        "p[\"min_count\"])\n"
+        "print(r[\"vocab_size\"], r[\"corpus_words\"], r[\"tokens_read\"], r[\"bytes_read\"], "
+        "r[\"tokens_trained\"], r[\"pairs\"] > 0, math.isfinite(r[\"final_loss\"]), "
+        "r[\"final_loss\"] > 0, r[\"seconds\"] >= 0)' " +
+        shell_quote(dir.file("m.json")));
+    REQUIRE_MESSAGE(p.exit_code == 0, p.err);
+    const auto lines = w2v::test::lines(p.out);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0] == "train corpus.txt v.txt text 6 3 4 9 cos 3 1 2");
+    CHECK(lines[1] == std::to_string(vocab_size) + " " + std::to_string(in_vocab) + " " +
+                          std::to_string(tokens) + " " + std::to_string(text.size()) + " " +
+                          std::to_string(3 * in_vocab) + " True True True True");
+    CHECK(w2v::test::lines(read_file(dir.file("v.txt")))[0] ==
+          std::to_string(vocab_size) + " 6");
+  }
+
+  TEST_CASE("train --save-vocab and --read-vocab") {
+    TempDir dir;
+    const std::string text = make_corpus(300, 7) + "once\n";
+    write_file(dir.file("corpus.txt"), text);
+    auto r = w2v_in(dir, "train corpus.txt " + kQuick +
+                             " --min-count 2 -q -o a.txt --save-vocab vocab.txt");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    // `word count` lines, count descending then bytes ascending, min-count applied.
+    std::vector<std::pair<std::string, std::int64_t>> expected;
+    for (const auto& [w, c] : count_words(text)) {
+      if (c >= 2) expected.emplace_back(w, c);
+    }
+    std::stable_sort(expected.begin(), expected.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::string expected_text;
+    for (const auto& [w, c] : expected) expected_text += w + " " + std::to_string(c) + "\n";
+    CHECK(read_file(dir.file("vocab.txt")) == expected_text);
+    // The output lists the same words in the same order.
+    const Vectors a = parse_text(read_file(dir.file("a.txt")));
+    REQUIRE(a.words.size() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) CHECK(a.words[i] == expected[i].first);
+
+    // Training from the saved vocabulary gives the same vectors.
+    r = w2v_in(dir, "train corpus.txt " + kQuick +
+                        " --min-count 2 -q -o b.txt --read-vocab vocab.txt");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(read_file(dir.file("b.txt")) == read_file(dir.file("a.txt")));
+
+    // A smaller vocabulary file restricts the output to its words, in its order.
+    std::string small;
+    for (std::size_t i = 0; i < 10; ++i) small += expected[i].first + " " + std::to_string(expected[i].second) + "\n";
+    write_file(dir.file("small.txt"), small);
+    r = w2v_in(dir, std::string("train corpus.txt ") + kFast + " -q -o c.txt --read-vocab small.txt");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const Vectors c = parse_text(read_file(dir.file("c.txt")));
+    REQUIRE(c.words.size() == 10);
+    for (std::size_t i = 0; i < 10; ++i) CHECK(c.words[i] == expected[i].first);
+  }
+
+  TEST_CASE("train --save-context writes context vectors for the same words") {
+    TempDir dir;
+    write_file(dir.file("corpus.txt"), make_corpus(300, 8));
+    const auto r = w2v_in(dir, std::string("train corpus.txt ") + kFast +
+                                   " -q -o w.txt --save-context c.txt");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const Vectors w = parse_text(read_file(dir.file("w.txt")));
+    const Vectors c = parse_text(read_file(dir.file("c.txt")));
+    CHECK(c.count == w.count);
+    CHECK(c.dim == 8);
+    CHECK(c.words == w.words);
+    CHECK(c.values != w.values);
+    // Trained: context vectors are not all zero (dot would start them at zero).
+    double norm = 0;
+    for (const auto& row : c.values) {
+      for (const float x : row) norm += double(x) * x;
+    }
+    CHECK(norm > 0);
+  }
+
+  TEST_CASE("train: text or word2vec binary by the output name or --format") {
+    TempDir dir;
+    write_file(dir.file("corpus.txt"), make_corpus(300, 9));
+    auto run = [&](const std::string& extra) {
+      const auto r = w2v_in(dir, std::string("train corpus.txt ") + kFast + " -q " + extra);
+      REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    };
+    run("-o v.txt");
+    run("-o v.bin");
+    run("-o v_forced.bin --format text");
+    run("-o v_forced.txt --format bin");
+    run("-o v_noext");
+    const std::string text = read_file(dir.file("v.txt"));
+    const std::string bin = read_file(dir.file("v.bin"));
+    CHECK_FALSE(is_binary(text));
+    CHECK(is_binary(bin));
+    CHECK(read_file(dir.file("v_forced.bin")) == text);
+    CHECK(read_file(dir.file("v_forced.txt")) == bin);
+    CHECK(read_file(dir.file("v_noext")) == text);
+    const Vectors t = parse_text(text), b = parse_binary(bin);
+    CHECK(t.count == b.count);
+    CHECK(t.dim == 8);
+    CHECK(b.dim == 8);
+    CHECK(t.words == b.words);
+    // Text prints the shortest digits that read back to the same float: equal bit for bit.
+    CHECK(t.values == b.values);
+    // The binary layout has exactly the size it should.
+    std::size_t size = std::to_string(b.count).size() + 1 + 1 + 1;  // "N 8\n"
+    for (const auto& word : b.words) size += word.size() + 1 + 4 * 8 + 1;
+    CHECK(bin.size() == size);
+    SUBCASE("an unknown --format is a usage error") {
+      const auto r = w2v_in(dir, std::string("train corpus.txt ") + kFast + " -o x.txt --format csv");
+      CHECK(r.exit_code == 2);
+      CHECK(!w2v::test::file_exists(dir.file("x.txt")));
+    }
+  }
+
+  TEST_CASE("pairs writes target<TAB>context<TAB>label lines, as the library generates them") {
+    TempDir dir;
+    const std::string text = make_corpus(150, 10);
+    write_file(dir.file("corpus.txt"), text);
+    const std::string opts = "--min-count 1 --window 3 --negative 4 --seed 5";
+    const auto all = w2v_in(dir, "pairs corpus.txt " + opts);
+    REQUIRE_MESSAGE(all.exit_code == 0, all.err);
+    const auto lines = w2v::test::lines(all.out);
+    REQUIRE(lines.size() > 1000);
+    const auto counts = count_words(text);
+    std::int64_t positives = 0, negatives = 0;
+    for (const auto& line : lines) {
+      const auto parts = w2v::test::split(line, '\t');
+      REQUIRE(parts.size() == 3);
+      CHECK(counts.count(parts[0]) == 1);
+      CHECK(counts.count(parts[1]) == 1);
+      REQUIRE((parts[2] == "1" || parts[2] == "0"));
+      (parts[2] == "1" ? positives : negatives) += 1;
+    }
+    CHECK(negatives == 4 * positives);
+
+    // The same lines from the library: prepare_corpus and PairGenerator with the seed.
+    w2v::CorpusOptions corpus;
+    corpus.inputs = {dir.file("corpus.txt")};
+    corpus.vocab.min_count = 1;
+    w2v::TrainOptions train;
+    train.window = 3;
+    train.negative = 4;
+    train.seed = 5;
+    const auto prepared = w2v::prepare_corpus(corpus, 1);
+    const w2v::Subsampler subsampler(prepared.vocab.counts(), train.sample);
+    const w2v::AliasSampler noise(prepared.vocab.counts(), train.ns_exponent);
+    w2v::PairGenerator generator(subsampler, noise, train, w2v::Rng(train.seed, 0));
+    std::string expected;
+    for (const auto& chunk : w2v::make_chunks(prepared.corpus)) {
+      w2v::for_each_sentence(prepared.corpus, chunk, [&](const std::uint32_t* ids, std::size_t n) {
+        generator.sentence(ids, n, [&](const w2v::PairBlock& b) {
+          for (int i = 0; i < b.m; ++i) {
+            for (int j = 0; j < b.n; ++j) {
+              expected += prepared.vocab.word(b.in[i]) + "\t" + prepared.vocab.word(b.out[j]) +
+                          (j < b.positives ? "\t1\n" : "\t0\n");
+            }
+          }
+        });
+      });
+    }
+    CHECK(all.out == expected);
+
+    SUBCASE("--limit stops after that many lines; the same seed repeats itself") {
+      const auto some = w2v_in(dir, "pairs corpus.txt " + opts + " --limit 25");
+      REQUIRE(some.exit_code == 0);
+      const auto first = w2v::test::lines(some.out);
+      REQUIRE(first.size() == 25);
+      for (std::size_t i = 0; i < 25; ++i) CHECK(first[i] == lines[i]);
+      const auto zero = w2v_in(dir, "pairs corpus.txt " + opts + " --limit 0");
+      CHECK(zero.out == all.out);
+      const auto other = w2v_in(dir, "pairs corpus.txt --min-count 1 --window 3 --negative 4 "
+                                     "--seed 6 --limit 200");
+      CHECK(other.out != w2v_in(dir, "pairs corpus.txt " + opts + " --limit 200").out);
+    }
+    SUBCASE("input side and batch switch the layout") {
+      const auto center = w2v_in(dir, "pairs corpus.txt " + opts + " --input-side center --limit 50");
+      REQUIRE(center.exit_code == 0);
+      CHECK(w2v::test::lines(center.out).size() == 50);
+      CHECK(center.out != w2v_in(dir, "pairs corpus.txt " + opts + " --limit 50").out);
+      const auto off = w2v_in(dir, "pairs corpus.txt " + opts + " --batch-negatives off");
+      REQUIRE(off.exit_code == 0);
+      // One observed pair and its 4 noise words per group of five lines.
+      const auto off_lines = w2v::test::lines(off.out);
+      REQUIRE(off_lines.size() % 5 == 0);
+      for (std::size_t i = 0; i < off_lines.size(); ++i) {
+        const auto label = w2v::test::split(off_lines[i], '\t')[2];
+        CHECK(label == (i % 5 == 0 ? "1" : "0"));
+      }
+    }
+    SUBCASE("errors") {
+      auto r = w2v_in(dir, "pairs corpus.txt --limit -1");
+      CHECK(r.exit_code == 2);
+      check_one_line_error(r, "--limit");
+      CHECK(r.out.empty());
+      r = w2v_in(dir, "pairs missing.txt");
+      CHECK(r.exit_code == 1);
+      check_one_line_error(r, "missing.txt");
+      r = w2v_in(dir, "pairs corpus.txt --window 0");
+      CHECK(r.exit_code == 2);
+      check_one_line_error(r, "--window");
+    }
+  }
+}
+
+TEST_SUITE("suite") {
+  TEST_CASE("every test case can run under ctest: no semicolon in a test case name") {
+    // doctest_discover_tests hands each name to CMake, where ';' splits a list: the ctest
+    // entry then filters for a truncated name, matches no test case and passes silently.
+    std::vector<std::string> bad;
+    int names = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(W2V_SOURCE_DIR) + "/tests")) {
+      if (entry.path().extension() != ".cpp") continue;
+      const std::string text = read_file(entry.path().string());
+      for (std::size_t pos = text.find("TEST_CASE(\""); pos != std::string::npos;
+           pos = text.find("TEST_CASE(\"", pos + 1)) {
+        const std::size_t start = pos + 11;
+        const std::size_t end = text.find("\")", start);
+        REQUIRE(end != std::string::npos);
+        const std::string name = text.substr(start, end - start);
+        ++names;
+        if (name.find(';') != std::string::npos) {
+          bad.push_back(entry.path().filename().string() + ": " + name);
+        }
+      }
+    }
+    CHECK(names > 50);
+    std::string list;
+    for (const auto& b : bad) list += "\n  " + b;
+    CHECK_MESSAGE(bad.empty(), "test case names with ';':" << list);
+  }
+}

@@ -1,1 +1,303 @@
+// kernels: the batched SGD step train_block against its scalar, double-precision reference
+// train_block_reference, and the accuracy of fast_exp and fast_log.
 #include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "detail/kernels.hpp"
+#include "w2v/model.hpp"
+#include "w2v/rng.hpp"
+
+namespace {
+
+using w2v::Matrix;
+using w2v::Merge;
+using w2v::MergeParams;
+
+constexpr std::size_t kDim = 100;     // columns; Matrix pads rows to a stride of 112
+constexpr int kStride = 112;          // what the trainer passes as dim
+
+void fill(Matrix& m, std::uint64_t seed, float range) {
+  w2v::Rng rng(seed);
+  for (std::size_t r = 0; r < m.rows(); ++r) {
+    for (std::size_t c = 0; c < m.cols(); ++c) m.row(r)[c] = (2.0f * rng.uniform() - 1.0f) * range;
+  }
+}
+
+// Two identical copies of the word and context rows, one for each kernel.
+struct Rows {
+  Matrix words_a, contexts_a, words_b, contexts_b;
+  Rows(std::size_t word_rows, std::size_t context_rows, std::uint64_t seed, float word_range,
+       float context_range)
+      : words_a(word_rows, kDim),
+        contexts_a(context_rows, kDim),
+        words_b(word_rows, kDim),
+        contexts_b(context_rows, kDim) {
+    fill(words_a, seed, word_range);
+    fill(words_b, seed, word_range);
+    fill(contexts_a, seed + 1, context_range);
+    fill(contexts_b, seed + 1, context_range);
+  }
+};
+
+std::vector<float*> pointers(Matrix& m, const std::vector<std::uint32_t>& ids) {
+  std::vector<float*> p;
+  for (const auto id : ids) {
+    REQUIRE(id < m.rows());
+    p.push_back(m.row(id));
+    REQUIRE(reinterpret_cast<std::uintptr_t>(p.back()) % 64 == 0);
+  }
+  return p;
+}
+
+// Largest |a - b| over every float of every row, padding included.
+double max_difference(const Matrix& a, const Matrix& b) {
+  double worst = 0;
+  for (std::size_t r = 0; r < a.rows(); ++r) {
+    for (std::size_t c = 0; c < a.stride(); ++c) {
+      const double diff = std::fabs(double(a.row(r)[c]) - b.row(r)[c]);
+      if (!(diff <= worst)) worst = std::isnan(diff) ? std::numeric_limits<double>::infinity() : diff;
+    }
+  }
+  return worst;
+}
+
+bool padding_is_zero(const Matrix& m) {
+  for (std::size_t r = 0; r < m.rows(); ++r) {
+    for (std::size_t c = m.cols(); c < m.stride(); ++c) {
+      if (m.row(r)[c] != 0.0f) return false;
+    }
+  }
+  return true;
+}
+
+enum Repeats { kDistinct = 0, kInputRepeats = 1, kOutputRepeats = 2, kBothRepeat = 3 };
+struct Case {
+  int m, n, positives;
+  int repeats;  // which side's rows repeat within the block
+};
+
+// Runs both kernels on the same seeded rows and checks that they agree.
+// variant 1 uses other merge parameters and larger vectors.
+void compare_kernels(Merge merge, int variant, float lr, const Case& c, std::uint64_t seed,
+                     w2v::detail::BlockScratch& scratch) {
+  // Contexts random too (not word2vec.c's zeros), so every term of the update is exercised.
+  const float range = variant == 0 ? 0.5f : 0.8f;
+  Rows rows(32, 64, seed, range, range);
+  REQUIRE(rows.words_a.stride() == static_cast<std::size_t>(kStride));
+  w2v::Rng pick(seed);
+  std::vector<std::uint32_t> in_ids, out_ids;
+  for (int i = 0; i < c.m; ++i) in_ids.push_back((c.repeats & kInputRepeats) ? pick.below(4) : i);
+  for (int j = 0; j < c.n; ++j) {
+    out_ids.push_back((c.repeats & kOutputRepeats) ? pick.below(5) : 2 * j);
+  }
+  MergeParams params{merge, 1.0f, 0.0f};
+  if (merge == Merge::kCos) {
+    params.scale = variant == 0 ? 5.0f : -3.0f;
+    params.bias = variant == 0 ? -0.5f : 1.2f;
+  }
+  const int dim = kStride;
+
+  auto in_a = pointers(rows.words_a, in_ids), out_a = pointers(rows.contexts_a, out_ids);
+  auto in_b = pointers(rows.words_b, in_ids), out_b = pointers(rows.contexts_b, out_ids);
+  w2v::detail::BlockStats fast, ref;
+  w2v::detail::train_block(in_a.data(), c.m, out_a.data(), c.n, c.positives, dim, lr, params,
+                           scratch, fast);
+  w2v::detail::train_block_reference(in_b.data(), c.m, out_b.data(), c.n, c.positives, dim, lr,
+                                     params, ref);
+  const std::string merge_name = w2v::merge_name(merge);
+  CAPTURE(merge_name);
+  CAPTURE(variant);
+  CAPTURE(lr);
+  CAPTURE(c.m);
+  CAPTURE(c.n);
+  CAPTURE(c.positives);
+  CAPTURE(c.repeats);
+  REQUIRE(fast.finite);
+  REQUIRE(ref.finite);
+  // The step did something: the rows moved from their start.
+  Rows start(32, 64, seed, range, range);
+  CHECK(max_difference(rows.words_a, start.words_a) > 1e-4);
+  CHECK(max_difference(rows.contexts_a, start.contexts_a) > 1e-4);
+  // Updated rows equal to 1e-5 (untouched rows are compared too).
+  CHECK(max_difference(rows.words_a, rows.words_b) <= 1e-5);
+  CHECK(max_difference(rows.contexts_a, rows.contexts_b) <= 1e-5);
+  CHECK(padding_is_zero(rows.words_a));
+  CHECK(padding_is_zero(rows.contexts_a));
+  CHECK(fast.pairs == static_cast<std::int64_t>(c.m) * c.n);
+  CHECK(ref.pairs == fast.pairs);
+  // Loss and gradients summed over the block: 1e-5 per pair.
+  const double mn = static_cast<double>(fast.pairs);
+  CHECK(std::fabs(fast.loss - ref.loss) <= 1e-5 * mn);
+  CHECK(std::fabs(fast.scale_ascent - ref.scale_ascent) <= 1e-5 * mn);
+  CHECK(std::fabs(fast.bias_ascent - ref.bias_ascent) <= 1e-5 * mn);
+  if (merge == Merge::kDot) {
+    CHECK(fast.scale_ascent == 0.0);
+    CHECK(fast.bias_ascent == 0.0);
+  }
+}
+
+const std::vector<Case>& all_cases() {
+  static const std::vector<Case> cases = {
+      {1, 1, 1, kDistinct},       {1, 1, 0, kDistinct},       {1, 6, 1, kDistinct},
+      {1, 12, 2, kDistinct},      {4, 6, 1, kDistinct},       {10, 6, 1, kDistinct},
+      {3, 24, 4, kDistinct},      {1, 30, 5, kDistinct},      {8, 11, 1, kDistinct},
+      {2, 3, 3, kDistinct},       {6, 11, 1, kInputRepeats},  {9, 4, 1, kInputRepeats},
+      {6, 11, 1, kOutputRepeats}, {1, 18, 3, kOutputRepeats}, {9, 9, 2, kBothRepeat}};
+  return cases;
+}
+
+}  // namespace
+
+TEST_SUITE("kernels") {
+  TEST_CASE("train_block matches train_block_reference") {
+    // One scratch for every block, as a training thread uses it: buffers grow and are
+    // reused with smaller blocks.
+    w2v::detail::BlockScratch scratch;
+    int blocks = 0;
+    for (const Merge merge : {Merge::kCos, Merge::kDot}) {
+      for (const int variant : {0, 1}) {
+        for (const float lr : {0.025f, 0.2f}) {
+          for (std::size_t k = 0; k < all_cases().size(); ++k) {
+            const Case& c = all_cases()[k];
+            // Checked separately below.
+            if (merge == Merge::kCos && (c.repeats & kOutputRepeats)) continue;
+            compare_kernels(merge, variant, lr, c, 1000 * k + 10 * variant + (merge == Merge::kCos),
+                            scratch);
+            ++blocks;
+          }
+        }
+      }
+    }
+    CHECK(blocks == 2 * 2 * (2 * 15 - 3));
+  }
+
+  TEST_CASE("cos: repeated output rows (a noise word drawn twice) match the reference") {
+    // The header allows rows to repeat within a side and calls train_block_reference the
+    // same step; a noise word drawn twice for one centre is an everyday case.
+    w2v::detail::BlockScratch scratch;
+    for (const int variant : {0, 1}) {
+      for (const float lr : {0.025f, 0.2f}) {
+        for (std::size_t k = 0; k < all_cases().size(); ++k) {
+          const Case& c = all_cases()[k];
+          if (!(c.repeats & kOutputRepeats)) continue;
+          compare_kernels(Merge::kCos, variant, lr, c, 1000 * k + 10 * variant + 1, scratch);
+        }
+      }
+    }
+  }
+
+  TEST_CASE("train_block with word2vec.c's zero context vectors (dot)") {
+    Rows rows(8, 8, 77, 0.005f, 0.0f);
+    const std::vector<std::uint32_t> in_ids = {0, 1, 2, 3}, out_ids = {0, 1, 2, 3, 4, 5};
+    auto in_a = pointers(rows.words_a, in_ids), out_a = pointers(rows.contexts_a, out_ids);
+    auto in_b = pointers(rows.words_b, in_ids), out_b = pointers(rows.contexts_b, out_ids);
+    const MergeParams params{Merge::kDot, 1.0f, 0.0f};
+    w2v::detail::BlockScratch scratch;
+    w2v::detail::BlockStats fast, ref;
+    w2v::detail::train_block(in_a.data(), 4, out_a.data(), 6, 1, kStride, 0.025f, params, scratch,
+                             fast);
+    w2v::detail::train_block_reference(in_b.data(), 4, out_b.data(), 6, 1, kStride, 0.025f, params,
+                                       ref);
+    // All logits are 0: loss ln 2 per pair; the word rows do not move yet.
+    CHECK(fast.loss == doctest::Approx(24 * std::log(2.0)).epsilon(1e-5));
+    CHECK(ref.loss == doctest::Approx(24 * std::log(2.0)).epsilon(1e-9));
+    CHECK(max_difference(rows.words_a, rows.words_b) <= 1e-5);
+    CHECK(max_difference(rows.contexts_a, rows.contexts_b) <= 1e-5);
+    Rows start(8, 8, 77, 0.005f, 0.0f);
+    CHECK(max_difference(rows.words_a, start.words_a) == 0.0);
+    CHECK(max_difference(rows.contexts_a, start.contexts_a) > 0.0);
+  }
+
+  TEST_CASE("a NaN or infinite row stops the step before anything changes") {
+    for (const Merge merge : {Merge::kCos, Merge::kDot}) {
+      for (const float bad : {std::numeric_limits<float>::quiet_NaN(),
+                              std::numeric_limits<float>::infinity()}) {
+        const std::string merge_name = w2v::merge_name(merge);
+        CAPTURE(merge_name);
+        CAPTURE(bad);
+        Rows rows(4, 4, 5, 0.5f, 0.5f);
+        rows.contexts_a.row(2)[7] = bad;
+        rows.contexts_b.row(2)[7] = bad;
+        Rows start(4, 4, 5, 0.5f, 0.5f);
+        const std::vector<std::uint32_t> in_ids = {0, 1}, out_ids = {0, 1, 2};
+        auto in_a = pointers(rows.words_a, in_ids), out_a = pointers(rows.contexts_a, out_ids);
+        auto in_b = pointers(rows.words_b, in_ids), out_b = pointers(rows.contexts_b, out_ids);
+        const MergeParams params{merge, 5.0f, 0.0f};
+        w2v::detail::BlockScratch scratch;
+        w2v::detail::BlockStats fast, ref;
+        w2v::detail::train_block(in_a.data(), 2, out_a.data(), 3, 1, kStride, 0.025f, params, scratch,
+                                 fast);
+        w2v::detail::train_block_reference(in_b.data(), 2, out_b.data(), 3, 1, kStride, 0.025f, params,
+                                           ref);
+        CHECK_FALSE(fast.finite);
+        CHECK_FALSE(ref.finite);
+        CHECK(max_difference(rows.words_a, start.words_a) == 0.0);
+        CHECK(max_difference(rows.words_b, start.words_b) == 0.0);
+        for (const std::uint32_t r : {0u, 1u, 3u}) {
+          for (std::size_t d = 0; d < kDim; ++d) {
+            CHECK(rows.contexts_a.row(r)[d] == start.contexts_a.row(r)[d]);
+          }
+        }
+      }
+    }
+  }
+
+  TEST_CASE("fast_exp: relative error below 2e-7 on [-87, 88]") {
+    double worst = 0, worst_x = 0;
+    const int steps = 1000000;
+    for (int i = 0; i <= steps; ++i) {
+      const float x = -87.0f + 175.0f * static_cast<float>(i) / steps;
+      const double exact = std::exp(static_cast<double>(x));
+      const double rel = std::fabs(w2v::detail::fast_exp(x) - exact) / exact;
+      if (rel > worst) {
+        worst = rel;
+        worst_x = x;
+      }
+    }
+    for (const float x : {-87.0f, -1.0f, 0.0f, 1.0f, 88.0f}) {
+      const double exact = std::exp(static_cast<double>(x));
+      worst = std::max(worst, std::fabs(w2v::detail::fast_exp(x) - exact) / exact);
+    }
+    CAPTURE(worst_x);
+    CHECK(worst < 2e-7);
+    CHECK(w2v::detail::fast_exp(0.0f) == doctest::Approx(1.0).epsilon(1e-7));
+  }
+
+  TEST_CASE("fast_log: absolute error below 1e-6 where a float can hold it") {
+    // The header promises 1e-6 absolute for every x >= 1e-30, but a float near
+    // ln(1e-30) = -69 is spaced 7.6e-6 apart, so no float result can meet that there.
+    // Checked here: 1e-6 absolute while |ln x| < 8 (float spacing below 1e-6), and
+    // everywhere on [1e-30, 1e30] within max(1e-6, two float spacings of ln x).
+    double worst_abs = 0, worst_ratio = 0;
+    const int steps = 1000000;
+    for (int i = 0; i <= steps; ++i) {
+      const double e = -30.0 + 60.0 * i / steps;
+      const float x = static_cast<float>(std::pow(10.0, e));
+      if (!(x >= 1e-30f)) continue;
+      const double exact = std::log(static_cast<double>(x));
+      const float got = w2v::detail::fast_log(x);
+      const double error = std::fabs(got - exact);
+      const float f = static_cast<float>(exact);
+      const double spacing = std::nextafter(std::fabs(f), std::numeric_limits<float>::infinity()) -
+                             std::fabs(f);
+      if (std::fabs(exact) < 8) worst_abs = std::max(worst_abs, error);
+      worst_ratio = std::max(worst_ratio, error / std::max(1e-6, 2 * spacing));
+    }
+    // 1 + e^-s for the logits the kernel sees: the loss term log(1 + e).
+    for (int i = 0; i <= steps; ++i) {
+      const float x = 1.0f + static_cast<float>(std::exp(-87.0 + 174.0 * i / steps));
+      const double exact = std::log(static_cast<double>(x));
+      if (std::fabs(exact) < 8) {
+        worst_abs = std::max(worst_abs, std::fabs(w2v::detail::fast_log(x) - exact));
+      }
+    }
+    CHECK(worst_abs < 1e-6);
+    CHECK(worst_ratio <= 1.0);
+    CHECK(w2v::detail::fast_log(1.0f) == doctest::Approx(0.0));
+  }
+}

@@ -1,1 +1,214 @@
+// learning: end-to-end training on a generated corpus with planted structure. 20 topics
+// of 10 words; each sentence draws its words mostly from one topic, the rest from 20
+// noise words. Whatever the merge, thread count or update path, the trained vectors must
+// put a word's nearest neighbours in its own topic.
 #include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "w2v/corpus.hpp"
+#include "w2v/rng.hpp"
+#include "w2v/trainer.hpp"
+#include "w2v/vocab.hpp"
+
+namespace {
+
+constexpr int kTopics = 20;
+constexpr int kWordsPerTopic = 10;
+constexpr int kNoiseWords = 20;
+constexpr int kNeighbours = 5;
+
+std::string topic_word(int topic, int k) {
+  return "t" + std::to_string(topic) + "_w" + std::to_string(k);
+}
+
+struct Planted {
+  std::vector<std::vector<std::string>> sentences;
+};
+
+Planted make_corpus(int sentences, std::uint64_t seed) {
+  w2v::Rng rng(seed);
+  Planted p;
+  for (int s = 0; s < sentences; ++s) {
+    const int topic = static_cast<int>(rng.below(kTopics));
+    const int len = 8 + static_cast<int>(rng.below(8));
+    std::vector<std::string> words;
+    for (int i = 0; i < len; ++i) {
+      if (rng.uniform() < 0.1f) {
+        words.push_back("noise" + std::to_string(rng.below(kNoiseWords)));
+      } else {
+        words.push_back(topic_word(topic, static_cast<int>(rng.below(kWordsPerTopic))));
+      }
+    }
+    p.sentences.push_back(std::move(words));
+  }
+  return p;
+}
+
+// The topic of a word, or -1 for noise words.
+int topic_of(const std::string& word) {
+  if (word[0] != 't') return -1;
+  return std::stoi(word.substr(1, word.find('_') - 1));
+}
+
+struct Outcome {
+  double neighbours_in_topic = 0;  // fraction over all topic words' 5 nearest neighbours
+  int worst_word = kNeighbours;    // fewest same-topic neighbours of any word
+  w2v::TrainStats stats;
+  std::int64_t corpus_words = 0;
+  double seconds = 0;
+};
+
+Outcome train_and_score(w2v::Merge merge, int threads, bool batch) {
+  const auto start = std::chrono::steady_clock::now();
+  const Planted corpus = make_corpus(8000, 2024);
+  std::vector<std::pair<std::string, std::int64_t>> counts;
+  {
+    std::map<std::string, std::int64_t> c;
+    for (const auto& s : corpus.sentences) {
+      for (const auto& w : s) ++c[w];
+    }
+    counts.assign(c.begin(), c.end());
+  }
+  const w2v::Vocab vocab = w2v::Vocab::from_counts(counts, w2v::VocabOptions{1, 0});
+  REQUIRE(vocab.size() == kTopics * kWordsPerTopic + kNoiseWords);
+  std::vector<std::vector<std::uint32_t>> ids;
+  for (const auto& s : corpus.sentences) {
+    std::vector<std::uint32_t> sentence;
+    for (const auto& w : s) sentence.push_back(vocab.find(w));
+    ids.push_back(std::move(sentence));
+  }
+  const w2v::EncodedCorpus encoded = w2v::encode_sentences(ids);
+
+  w2v::TrainOptions options;
+  options.dim = 32;
+  options.epochs = 5;
+  options.threads = threads;
+  options.merge = merge;
+  options.batch_negatives = batch;
+  options.seed = 7;
+  w2v::Model model = w2v::make_model(vocab.size(), options);
+  Outcome out;
+  out.corpus_words = encoded.words;
+  out.stats = w2v::train(model, encoded, vocab, options);
+  REQUIRE(model.words.all_finite());
+
+  // Brute-force cosine neighbours.
+  const std::size_t n = vocab.size(), dim = model.words.cols();
+  std::vector<std::vector<double>> unit(n, std::vector<double>(dim));
+  for (std::size_t i = 0; i < n; ++i) {
+    double norm = 0;
+    for (std::size_t d = 0; d < dim; ++d) norm += double(model.words.row(i)[d]) * model.words.row(i)[d];
+    norm = std::sqrt(std::max(norm, 1e-30));
+    for (std::size_t d = 0; d < dim; ++d) unit[i][d] = model.words.row(i)[d] / norm;
+  }
+  int same = 0, total = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const int topic = topic_of(vocab.word(static_cast<std::uint32_t>(i)));
+    if (topic < 0) continue;
+    std::vector<std::pair<double, std::size_t>> sims;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j == i) continue;
+      double dot = 0;
+      for (std::size_t d = 0; d < dim; ++d) dot += unit[i][d] * unit[j][d];
+      sims.emplace_back(dot, j);
+    }
+    std::partial_sort(sims.begin(), sims.begin() + kNeighbours, sims.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first; });
+    int here = 0;
+    for (int k = 0; k < kNeighbours; ++k) {
+      here += topic_of(vocab.word(static_cast<std::uint32_t>(sims[k].second))) == topic;
+    }
+    same += here;
+    total += kNeighbours;
+    out.worst_word = std::min(out.worst_word, here);
+  }
+  out.neighbours_in_topic = static_cast<double>(same) / total;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+void check_learns(w2v::Merge merge, int threads, bool batch) {
+  const Outcome o = train_and_score(merge, threads, batch);
+  CAPTURE(o.neighbours_in_topic);
+  CAPTURE(o.worst_word);
+  CAPTURE(o.stats.final_loss);
+  CAPTURE(o.seconds);
+  MESSAGE(std::string(w2v::merge_name(merge)) << ", " << threads << " thread(s), batch_negatives "
+                                 << std::string(batch ? "on" : "off") << ": " << o.neighbours_in_topic * 100
+                                 << "% of neighbours in topic (worst word " << o.worst_word
+                                 << "/5), final loss " << o.stats.final_loss << ", "
+                                 << o.seconds << " s");
+  CHECK(o.neighbours_in_topic >= 0.9);
+  CHECK(std::isfinite(o.stats.final_loss));
+  CHECK(o.stats.pairs > 0);
+  CHECK(o.stats.words == 5 * o.corpus_words);  // every word of every epoch
+  if (merge == w2v::Merge::kDot) {
+    CHECK(o.stats.scale == 1.0f);  // dot has no scale or bias to learn
+    CHECK(o.stats.bias == 0.0f);
+  } else {
+    CHECK(o.stats.scale != 5.0f);  // cos learns them
+  }
+}
+
+// Trains on a small planted corpus; the word vectors' bytes.
+std::vector<float> train_small(w2v::Merge merge, bool batch, std::uint64_t seed) {
+  const Planted corpus = make_corpus(300, 5);
+  std::map<std::string, std::int64_t> c;
+  for (const auto& s : corpus.sentences) {
+    for (const auto& w : s) ++c[w];
+  }
+  const w2v::Vocab vocab = w2v::Vocab::from_counts({c.begin(), c.end()}, w2v::VocabOptions{1, 0});
+  std::vector<std::vector<std::uint32_t>> ids;
+  for (const auto& s : corpus.sentences) {
+    ids.emplace_back();
+    for (const auto& w : s) ids.back().push_back(vocab.find(w));
+  }
+  w2v::TrainOptions options;
+  options.dim = 16;
+  options.epochs = 2;
+  options.threads = 1;
+  options.merge = merge;
+  options.batch_negatives = batch;
+  options.seed = seed;
+  w2v::Model model = w2v::make_model(vocab.size(), options);
+  w2v::train(model, w2v::encode_sentences(ids), vocab, options);
+  std::vector<float> all;
+  for (std::size_t i = 0; i < vocab.size(); ++i) {
+    all.insert(all.end(), model.words.row(i), model.words.row(i) + model.words.cols());
+  }
+  return all;
+}
+
+}  // namespace
+
+TEST_SUITE("learning") {
+  TEST_CASE("one thread: the vectors are a function of the corpus and the seed") {
+    for (const auto merge : {w2v::Merge::kCos, w2v::Merge::kDot}) {
+      for (const bool batch : {true, false}) {
+        const auto a = train_small(merge, batch, 3);
+        const auto b = train_small(merge, batch, 3);
+        const auto c = train_small(merge, batch, 4);
+        REQUIRE(a.size() == b.size());
+        CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+        CHECK(a != c);
+      }
+    }
+  }
+
+
+  TEST_CASE("cos merge, 1 thread, batch_negatives on") { check_learns(w2v::Merge::kCos, 1, true); }
+  TEST_CASE("cos merge, 2 threads, batch_negatives on") { check_learns(w2v::Merge::kCos, 2, true); }
+  TEST_CASE("cos merge, 1 thread, batch_negatives off") { check_learns(w2v::Merge::kCos, 1, false); }
+  TEST_CASE("cos merge, 2 threads, batch_negatives off") { check_learns(w2v::Merge::kCos, 2, false); }
+  TEST_CASE("dot merge, 1 thread, batch_negatives on") { check_learns(w2v::Merge::kDot, 1, true); }
+  TEST_CASE("dot merge, 2 threads, batch_negatives on") { check_learns(w2v::Merge::kDot, 2, true); }
+  TEST_CASE("dot merge, 1 thread, batch_negatives off") { check_learns(w2v::Merge::kDot, 1, false); }
+  TEST_CASE("dot merge, 2 threads, batch_negatives off") { check_learns(w2v::Merge::kDot, 2, false); }
+}

@@ -1,1 +1,318 @@
 #include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "vector_test_support.hpp"
+#include "w2v/error.hpp"
+#include "w2v/rng.hpp"
+#include "w2v/search.hpp"
+#include "w2v/vectors.hpp"
+
+namespace w2v {
+namespace {
+
+using qtest::TempDir;
+
+// The fast answers must be the reference's: same rows in the same order, scores within
+// 1e-5. Two rows may only trade places when the reference scores them within 1e-5 of each
+// other (float and double rounding differ); with these seeds none do.
+void check_matches(const std::vector<Neighbor>& got, const Matrix& m, const Query& q,
+                   const SearchOptions& options) {
+  SearchOptions more = options;
+  more.k = options.k + 5;
+  const std::vector<Neighbor> ref = search_reference(m, q, more);
+  REQUIRE(got.size() == std::min(options.k, ref.size()));
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    CAPTURE(i);
+    CHECK(std::fabs(got[i].score - ref[i].score) < 1e-5);
+    if (got[i].row != ref[i].row) {
+      float ref_score = -1e30f;
+      for (const Neighbor& n : ref) {
+        if (n.row == got[i].row) ref_score = n.score;
+      }
+      CHECK(std::fabs(ref_score - ref[i].score) < 1e-5);
+    }
+  }
+}
+
+Query random_query(Rng& rng, std::size_t rows, int terms, bool signs) {
+  Query q;
+  for (int t = 0; t < terms; ++t) {
+    const float weight = signs && rng.below(2) == 0 ? -1.0f : 1.0f;
+    q.terms.push_back({rng.below(static_cast<std::uint32_t>(rows)), weight});
+  }
+  return q;
+}
+
+// Runs a CLI command on `file` and returns its TSV lines split into fields.
+std::vector<std::vector<std::string>> tsv_rows(const std::string& output) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& line : qtest::lines_of(output)) rows.push_back(qtest::split_on(line, '\t'));
+  return rows;
+}
+
+}  // namespace
+
+TEST_SUITE("search") {
+  TEST_CASE("nearest, expressions and analogies match the brute-force reference") {
+    // 1003 rows: the last panel is partly empty; 37 dimensions: no multiple of anything.
+    const Matrix m = qtest::random_matrix(1003, 37, 42);
+    const SearchIndex index(m);
+    REQUIRE(index.size() == 1003);
+    Rng rng(7, 0);
+    SUBCASE("single words, k = 10") {
+      SearchOptions options;
+      for (int i = 0; i < 40; ++i) {
+        const Query q = random_query(rng, m.rows(), 1, false);
+        check_matches(index.search({q}, options)[0], m, q, options);
+      }
+    }
+    SUBCASE("expressions with + and -, 3CosAdd") {
+      SearchOptions options;
+      options.k = 7;
+      for (int i = 0; i < 40; ++i) {
+        const Query q = random_query(rng, m.rows(), 2 + static_cast<int>(rng.below(3)), true);
+        check_matches(index.search({q}, options)[0], m, q, options);
+      }
+    }
+    SUBCASE("3CosMul analogies") {
+      SearchOptions options;
+      options.scoring = Scoring::kCosMul;
+      options.k = 5;
+      for (int i = 0; i < 40; ++i) {
+        Query q = random_query(rng, m.rows(), 3, false);
+        q.terms[2].weight = -1;  // b + c - a
+        check_matches(index.search({q}, options)[0], m, q, options);
+      }
+    }
+    SUBCASE("candidates limited to the first rows, and k beyond them") {
+      SearchOptions options;
+      options.candidates = 300;
+      options.k = 20;
+      for (int i = 0; i < 20; ++i) {
+        const Query q = random_query(rng, m.rows(), 3, true);
+        const auto got = index.search({q}, options)[0];
+        for (const Neighbor& n : got) CHECK(n.row < 300);
+        check_matches(got, m, q, options);
+      }
+      options.candidates = 5;
+      options.k = 50;
+      const Query q{{{0, 1.0f}}};
+      const auto got = index.search({q}, options)[0];
+      CHECK(got.size() == 4);  // rows 1..4; row 0 is the query
+      check_matches(got, m, q, options);
+    }
+    SUBCASE("a batch gives what one query at a time gives, on any thread count") {
+      std::vector<Query> queries;
+      for (int i = 0; i < 300; ++i) {
+        queries.push_back(random_query(rng, m.rows(), 1 + static_cast<int>(rng.below(3)), true));
+      }
+      SearchOptions options;
+      options.k = 8;
+      options.threads = 2;
+      const auto batch = index.search(queries, options);
+      options.threads = 1;
+      const auto single_thread = index.search(queries, options);
+      for (std::size_t i = 0; i < queries.size(); ++i) {
+        const auto alone = index.search({queries[i]}, options)[0];
+        REQUIRE(batch[i].size() == alone.size());
+        for (std::size_t j = 0; j < alone.size(); ++j) {
+          CHECK(batch[i][j].row == alone[j].row);
+          CHECK(batch[i][j].score == alone[j].score);
+          CHECK(single_thread[i][j].row == alone[j].row);
+        }
+        if (i % 10 == 0) check_matches(batch[i], m, queries[i], options);
+      }
+    }
+  }
+
+  TEST_CASE("more distinct words than one batch holds") {
+    const Matrix m = qtest::random_matrix(3000, 16, 5);
+    const SearchIndex index(m);
+    std::vector<Query> queries;
+    for (std::uint32_t r = 0; r < 3000; r += 2) queries.push_back(Query{{{r, 1.0f}}});
+    SearchOptions options;
+    options.k = 3;
+    const auto got = index.search(queries, options);
+    for (std::size_t i = 0; i < queries.size(); i += 97) {
+      check_matches(got[i], m, queries[i], options);
+    }
+  }
+
+  TEST_CASE("the query words never come back, and a zero query has no answer") {
+    Matrix m(4, 2);
+    const float rows[4][2] = {{1, 0}, {0.9f, 0.1f}, {0, 1}, {0, 0}};
+    for (int r = 0; r < 4; ++r) {
+      m.row(r)[0] = rows[r][0];
+      m.row(r)[1] = rows[r][1];
+    }
+    const SearchIndex index(m);
+    SearchOptions options;
+    options.k = 3;
+    const auto got =
+        index.search({Query{{{0, 1.0f}}}, Query{{{0, 1.0f}, {0, -1.0f}}}, Query{}}, options);
+    REQUIRE(got[0].size() == 3);
+    CHECK(got[0][0].row == 1);
+    CHECK(got[0][1].row == 2);  // cosine 0, ahead of the zero row (also 0) by row order
+    CHECK(got[0][1].score == doctest::Approx(0.0));
+    CHECK(got[0][2].row == 3);
+    CHECK(got[0][2].score == 0.0f);  // a zero vector is not NaN
+    CHECK(got[1].empty());
+    CHECK(got[2].empty());
+    CHECK(index.similarity(0, 1) == doctest::Approx(0.9 / std::sqrt(0.82)));
+    CHECK(index.similarity(0, 3) == 0.0f);
+    CHECK_THROWS_AS(index.search({Query{{{4, 1.0f}}}}, options), Error);
+    options.k = 0;
+    CHECK_THROWS_AS(index.search({}, options), UsageError);
+  }
+}
+
+TEST_SUITE("query cli") {
+  struct Fixture {
+    TempDir dir;
+    Matrix m = qtest::random_matrix(500, 24, 99);
+    std::vector<std::string> words = qtest::numbered_words(500);
+    std::string file = dir / "v.bin";
+    Fixture() { qtest::save_vectors(file, VectorFormat::kBinary, words, m); }
+    std::uint32_t row(const std::string& w) const { return std::stoul(w.substr(1)); }
+    // The CLI's TSV answers for one query must be the reference's.
+    void check_tsv(const std::vector<std::vector<std::string>>& rows, const std::string& query,
+                   const Query& q, const SearchOptions& options) const {
+      const auto ref = search_reference(m, q, options);
+      std::vector<std::vector<std::string>> mine;
+      for (const auto& r : rows) {
+        if (r.at(0) == query) mine.push_back(r);
+      }
+      REQUIRE(mine.size() == ref.size());
+      for (std::size_t i = 0; i < ref.size(); ++i) {
+        REQUIRE(mine[i].size() == 4);
+        CHECK(mine[i][1] == std::to_string(i + 1));
+        CHECK(mine[i][2] == words[ref[i].row]);
+        CHECK(std::stod(mine[i][3]) == doctest::Approx(ref[i].score).epsilon(1e-5));
+      }
+    }
+  };
+
+  TEST_CASE_FIXTURE(Fixture, "nearest on the command line: words and expressions") {
+    const auto r = qtest::run_w2v("nearest " + file + " -k 6 --tsv -- w5 w17 w3 -w8 +w9 w2 - w4");
+    REQUIRE(r.status == 0);
+    const auto rows = tsv_rows(r.out);
+    SearchOptions options;
+    options.k = 6;
+    check_tsv(rows, "w5", Query{{{5, 1.0f}}}, options);
+    check_tsv(rows, "w17", Query{{{17, 1.0f}}}, options);
+    check_tsv(rows, "w3 -w8 +w9", Query{{{3, 1.0f}, {8, -1.0f}, {9, 1.0f}}}, options);
+    check_tsv(rows, "w2 - w4", Query{{{2, 1.0f}, {4, -1.0f}}}, options);
+    CHECK(rows.size() == 24);
+  }
+
+  TEST_CASE_FIXTURE(Fixture, "analogy on the command line: 3CosAdd and 3CosMul") {
+    const Query q{{{20, 1.0f}, {30, 1.0f}, {10, -1.0f}}};  // w10 : w20 :: w30 : ?
+    for (const char* method : {"add", "cosmul"}) {
+      CAPTURE(method);
+      const auto r =
+          qtest::run_w2v("analogy " + file + " w10 w20 w30 --tsv -k 4 --method " + method);
+      REQUIRE(r.status == 0);
+      SearchOptions options;
+      options.k = 4;
+      options.scoring = parse_scoring(method);
+      check_tsv(tsv_rows(r.out), "w10 w20 w30", q, options);
+    }
+    CHECK(qtest::run_w2v("analogy " + file + " w10 w20").status == 2);
+    CHECK(qtest::run_w2v("analogy " + file + " w1 w2 w3 --method nope").status == 2);
+  }
+
+  TEST_CASE_FIXTURE(Fixture, "piped standard input: one query per line, stops at end of input") {
+    // No final line break, blank lines, CRLF: still three queries, then exit.
+    const auto r = qtest::run_w2v("nearest " + file + " --json -k 3", "w1\n\nw2 +w3\r\n  \nw4");
+    REQUIRE(r.status == 0);
+    const auto lines = qtest::lines_of(r.out);
+    REQUIRE(lines.size() == 3);
+    const char* queries[3] = {"w1", "w2 +w3", "w4"};
+    for (int i = 0; i < 3; ++i) {
+      const qtest::Json j = qtest::JsonParser::parse(lines[i]);
+      CHECK(j["query"].string == queries[i]);
+      CHECK_FALSE(j.has("error"));
+      REQUIRE(j["results"].array.size() == 3);
+      CHECK(j["results"][0]["rank"].number == 1);
+      CHECK(j["results"][2]["rank"].number == 3);
+    }
+    const qtest::Json first = qtest::JsonParser::parse(lines[0]);
+    const auto ref = search_reference(m, Query{{{1, 1.0f}}}, SearchOptions{});
+    CHECK(first["results"][0]["word"].string == words[ref[0].row]);
+    CHECK(first["results"][0]["similarity"].number == doctest::Approx(ref[0].score).epsilon(1e-5));
+
+    // Many lines at once are answered in batches, in order.
+    std::string input;
+    for (int i = 0; i < 500; ++i) input += "w" + std::to_string(i) + "\n";
+    const auto many = qtest::run_w2v("nearest " + file + " --tsv -k 1", input);
+    REQUIRE(many.status == 0);
+    const auto rows = tsv_rows(many.out);
+    REQUIRE(rows.size() == 500);
+    for (int i = 0; i < 500; i += 50) {
+      CHECK(rows[i][0] == "w" + std::to_string(i));
+      check_tsv(rows, rows[i][0], Query{{{static_cast<std::uint32_t>(i), 1.0f}}},
+                SearchOptions{1, 0, Scoring::kCosine, 0});
+    }
+
+    // A question per line for analogy; a line without three words is not answered.
+    const auto a = qtest::run_w2v("analogy " + file + " --json -k 2", "w1 w2 w3\nw1 w2\n");
+    CHECK(a.status == 3);
+    const auto alines = qtest::lines_of(a.out);
+    REQUIRE(alines.size() == 2);
+    CHECK(qtest::JsonParser::parse(alines[0])["results"].array.size() == 2);
+    CHECK(qtest::JsonParser::parse(alines[1])["error"].string.find("three words") !=
+          std::string::npos);
+  }
+
+  TEST_CASE_FIXTURE(Fixture, "a word not in the vocabulary: reported, exit status 3") {
+    const auto r = qtest::run_w2v("nearest " + file + " --json -k 2 w1 nosuchword w2");
+    CHECK(r.status == 3);
+    const auto lines = qtest::lines_of(r.out);
+    REQUIRE(lines.size() == 3);
+    const qtest::Json bad = qtest::JsonParser::parse(lines[1]);
+    CHECK(bad["query"].string == "nosuchword");
+    CHECK(bad["unknown"][0].string == "nosuchword");
+    CHECK(bad["error"].string == "'nosuchword' is not in the vocabulary");
+    CHECK(bad["results"].array.empty());
+    CHECK(qtest::JsonParser::parse(lines[2])["results"].array.size() == 2);
+
+    const auto table = qtest::run_w2v("nearest " + file + " nosuchword", "");
+    CHECK(table.status == 3);
+    CHECK(table.out.find("'nosuchword' is not in the vocabulary") != std::string::npos);
+    const auto tsv = qtest::run_w2v("nearest " + file + " --tsv", "w1\nzzz\n");
+    CHECK(tsv.status == 3);
+    CHECK(tsv.err.find("zzz") != std::string::npos);
+    CHECK(tsv_rows(tsv.out).size() == 10);
+    const auto analogy = qtest::run_w2v("analogy " + file + " w1 w2 nope --json");
+    CHECK(analogy.status == 3);
+    CHECK(qtest::JsonParser::parse(analogy.out)["unknown"][0].string == "nope");
+  }
+
+  TEST_CASE_FIXTURE(Fixture, "the human table is aligned") {
+    const auto r = qtest::run_w2v("nearest " + file + " w7 -k 4");
+    REQUIRE(r.status == 0);
+    const auto lines = qtest::lines_of(r.out);
+    REQUIRE(lines.size() == 6);
+    CHECK(lines[0] == "w7");
+    const std::size_t column = lines[1].find("similarity");
+    REQUIRE(column != std::string::npos);
+    for (int i = 2; i < 6; ++i) {
+      CHECK(lines[i].size() == lines[1].size());
+      CHECK(lines[i][column + 5] == '.');  // "    0.1234" under "similarity"
+    }
+  }
+
+  TEST_CASE_FIXTURE(Fixture, "errors: a bad file exits 1, bad options exit 2") {
+    qtest::write_file(dir / "bad.txt", "2 3\na 1 2 3\n");
+    const auto r = qtest::run_w2v("nearest " + dir / "bad.txt" + " a");
+    CHECK(r.status == 1);
+    CHECK(r.err.find("bad.txt") != std::string::npos);
+    CHECK(qtest::run_w2v("nearest " + file + " w1 -k 0").status == 2);
+    CHECK(qtest::run_w2v("nearest " + file + " w1 --json --tsv").status == 2);
+  }
+}
+
+}  // namespace w2v

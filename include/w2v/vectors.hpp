@@ -1,10 +1,14 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "w2v/atomic_file.hpp"
 #include "w2v/model.hpp"
+#include "w2v/string_table.hpp"
 
 namespace w2v {
 
@@ -23,5 +27,38 @@ VectorFormat format_for_path(const std::string& path);
 // Throws Error on a write failure; the caller commits the file.
 void write_vectors(AtomicFile& file, VectorFormat format, const std::vector<std::string>& words,
                    const Matrix& vectors);
+
+// Word vectors read from a file: row i of `vectors` belongs to `words.word(i)`, in file
+// order (a frequency-sorted file keeps the most frequent words first).
+struct WordVectors {
+  StringTable words;                          // word -> row; counts unused
+  Matrix vectors;                             // the values as stored, not normalized
+  VectorFormat format = VectorFormat::kText;  // the file's layout, as detected
+
+  std::size_t size() const { return vectors.rows(); }
+  std::size_t dim() const { return vectors.cols(); }
+  // The words in row order, for write_vectors.
+  std::vector<std::string> word_list() const;
+};
+
+struct LoadOptions {
+  // Read only the first `limit` vectors of the file (duplicates count); 0 reads them all.
+  std::int64_t limit = 0;
+  // Receives one line per problem that does not stop the load: a duplicate word (the
+  // first vector is kept) or data after the vectors the header declares. May be empty.
+  std::function<void(const std::string&)> warn;
+};
+
+// Reads a word2vec file: text (word2vec.c, fastText .vec, gensim) or binary (word2vec.c,
+// gensim with or without a newline after each vector), told apart by the content, gzip
+// data decompressed. Throws Error naming the file and the line (text) or byte offset
+// (binary) for a bad header, a short file, a wrong number of values, a value that is not
+// a finite number, or a word that is empty, not UTF-8 or holds a control character.
+// Reads binary in bulk and parses text on every OpenMP thread.
+WordVectors load_vectors(const std::string& path, const LoadOptions& options = {});
+
+// The same from bytes in memory; `name` stands for the file in messages.
+WordVectors parse_vectors(std::string_view data, const std::string& name,
+                          const LoadOptions& options = {});
 
 }  // namespace w2v

@@ -1,9 +1,134 @@
+// w2v nearest: the words closest to a word or to an expression such as king -man +woman.
 #include <CLI/CLI.hpp>
+#include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/progress_printer.hpp"
+#include "cli/query_io.hpp"
+#include "w2v/error.hpp"
 
 namespace w2v::cli {
+namespace {
 
-void register_nearest(CLI::App& app, Context&) { app.add_subcommand("nearest", "(not yet available)"); }
+struct Expression {
+  Query query;
+  std::vector<std::string> unknown;
+};
+
+bool is_operator(const std::string& token) { return token == "+" || token == "-"; }
+
+// Words add up; a word after '-' (alone or glued to it) is subtracted. A glued sign is
+// read as part of the word only when the whole token is a word and the rest is not
+// (-LRB-).
+Expression parse_expression(const std::string& text, const StringTable& words) {
+  Expression e;
+  float sign = 1;
+  for (const std::string& token : split_words(text)) {
+    if (is_operator(token)) {
+      sign = token == "-" ? -sign : sign;
+      continue;
+    }
+    std::string word = token;
+    float weight = sign;
+    sign = 1;
+    if (token.size() > 1 && (token[0] == '+' || token[0] == '-')) {
+      const std::string rest = token.substr(1);
+      const bool whole_is_word = words.find(token) != StringTable::kNotFound;
+      if (!whole_is_word || words.find(rest) != StringTable::kNotFound) {
+        word = rest;
+        if (token[0] == '-') weight = -weight;
+      }
+    }
+    const std::uint32_t row = words.find(word);
+    if (row == StringTable::kNotFound) {
+      e.unknown.push_back(word);
+    } else {
+      e.query.terms.push_back({row, weight});
+    }
+  }
+  return e;
+}
+
+// Command-line words: each starts a query, except that a signed word (or one after a lone
+// operator) continues the one before, so `-- king -man +woman` is one expression.
+std::vector<std::string> group_arguments(const std::vector<std::string>& args,
+                                         const StringTable& words) {
+  std::vector<std::string> queries;
+  bool continues = false;
+  for (const std::string& arg : args) {
+    const bool signed_word = !arg.empty() && (arg[0] == '+' || arg[0] == '-') &&
+                             words.find(arg) == StringTable::kNotFound;
+    if (!queries.empty() && (continues || signed_word || is_operator(arg))) {
+      queries.back() += " " + arg;
+    } else {
+      queries.push_back(arg);
+    }
+    continues = is_operator(arg);
+  }
+  return queries;
+}
+
+void run(const QueryFlags& flags, const std::vector<std::string>& args, Context& context) {
+  setup_logging(false, false);
+  SearchOptions options;
+  options.k = flags.k;
+  options.candidates = flags.restrict_vocab;
+  options.threads = flags.threads;
+  validate(options);
+  AnswerPrinter printer(output_format(flags));
+  const QuerySession session = open_session(flags);
+  const AnswerBatch answer = [&](const std::vector<std::string>& lines) {
+    std::vector<QueryAnswer> answers(lines.size());
+    std::vector<Query> queries;
+    std::vector<std::size_t> which;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      QueryAnswer& a = answers[i];
+      a.query = join_words(split_words(lines[i]));  // one space apart: safe in TSV
+      Expression e = parse_expression(lines[i], session.words);
+      if (!e.unknown.empty()) {
+        a.error = quote_list(e.unknown) + (e.unknown.size() == 1 ? " is" : " are") +
+                  " not in the vocabulary";
+        a.unknown = std::move(e.unknown);
+      } else if (e.query.terms.empty()) {
+        a.error = "no word to search for";
+      } else {
+        queries.push_back(std::move(e.query));
+        which.push_back(i);
+      }
+    }
+    const auto results = session.index.search(queries, options);
+    for (std::size_t j = 0; j < results.size(); ++j) {
+      QueryAnswer& a = answers[which[j]];
+      if (results[j].empty()) a.error = "no answer: the query vector is zero";
+      for (const Neighbor& n : results[j]) {
+        a.results.emplace_back(std::string(session.words.word(n.row)), n.score);
+      }
+    }
+    return answers;
+  };
+  const bool all = args.empty()
+                       ? answer_lines(answer, printer, context,
+                                      "Word or expression (king -man +woman; exit to quit): ")
+                       : answer_arguments(group_arguments(args, session.words), answer, printer);
+  context.exit_code = all ? 0 : kExitUnanswered;
+}
+
+}  // namespace
+
+void register_nearest(CLI::App& app, Context& context) {
+  auto flags = std::make_shared<QueryFlags>();
+  auto words = std::make_shared<std::vector<std::string>>();
+  CLI::App* cmd = app.add_subcommand(
+      "nearest",
+      "The nearest words by cosine similarity to each WORD, or to an expression such as "
+      "\"king -man +woman\" (quoted, or after --). Without words: one query per line of "
+      "standard input (a prompt on a terminal).");
+  add_query_options(*cmd, *flags);
+  cmd->add_option("words", *words, "Words or expressions to look up");
+  cmd->footer(
+      "Exit status: 0 when every query was answered, 3 when some word was not in the "
+      "vocabulary, 1 on an error, 2 on a bad command line.");
+  cmd->callback([flags, words, &context] { run(*flags, *words, context); });
+}
 
 }  // namespace w2v::cli

@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    return fail((std::string(e.what()) + " (see --help)").c_str(), 2);
   } catch (const w2v::UsageError& e) {
     return fail(e.what(), 2);
   } catch (const w2v::Error& e) {

@@ -1,0 +1,96 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "w2v/model.hpp"
+
+namespace w2v {
+
+// One answer of a search: a row of the index and its score.
+struct Neighbor {
+  std::uint32_t row = 0;
+  float score = 0;  // cosine similarity, or the 3CosMul score
+};
+
+// How the terms of a query turn into one score per candidate row x.
+enum class Scoring {
+  // cos(x, sum_i w_i unit(t_i)): the nearest words to a word or an expression; for
+  // b - a + c this is 3CosAdd.
+  kCosine,
+  // prod_{w_i > 0} (1 + cos(x, t_i)) / 2 divided by prod_{w_i < 0} (1 + cos(x, t_i)) / 2 +
+  // 1e-6: 3CosMul (Levy and Goldberg, 2014) as gensim computes it; only the signs of the
+  // weights count.
+  kCosMul,
+};
+
+// "cosadd"/"add" or "cosmul"/"mul"; throws UsageError otherwise.
+Scoring parse_scoring(const std::string& name);
+const char* scoring_name(Scoring scoring);
+
+struct QueryTerm {
+  std::uint32_t row = 0;
+  float weight = 1;  // +1 adds the word, -1 subtracts it
+};
+
+// A word (one term) or an expression such as king - man + woman. The term rows are never
+// among the answers.
+struct Query {
+  std::vector<QueryTerm> terms;
+};
+
+struct SearchOptions {
+  std::size_t k = 10;          // answers per query
+  std::size_t candidates = 0;  // answers come from the first N rows only; 0: all rows
+  Scoring scoring = Scoring::kCosine;
+  int threads = 0;  // 0: OpenMP's default
+};
+
+// Throws UsageError for k = 0 or a negative thread count.
+void validate(const SearchOptions& options);
+
+// Unit-length copies of word vectors (zero vectors stay zero), stored for batched dot
+// products: rows are grouped in panels of 16, each panel transposed (dimension-major), so
+// one vector register holds one dimension of 16 rows and a dot product needs no horizontal
+// sum. Immutable once built; search() runs on every OpenMP thread.
+class SearchIndex {
+ public:
+  static constexpr std::size_t kPanelRows = 16;
+
+  SearchIndex() = default;
+  explicit SearchIndex(const Matrix& vectors);
+
+  std::size_t size() const { return rows_; }
+  std::size_t dim() const { return dim_; }
+  // Writes the unit vector of `row` to out[0, dim).
+  void copy_unit(std::size_t row, float* out) const;
+  // Cosine similarity of two rows.
+  float similarity(std::size_t a, std::size_t b) const;
+
+  // The best options.k rows for each query, best first (equal scores: lower row first).
+  // A cosine query whose vector sums to zero (king - king) gets no answers. Queries are
+  // answered in batches: one pass over the candidate rows computes their dot products with
+  // every distinct term of the batch (a matrix product), then each query combines its
+  // terms' products and keeps its top k. Throws Error for a term row out of range.
+  std::vector<std::vector<Neighbor>> search(const std::vector<Query>& queries,
+                                            const SearchOptions& options) const;
+
+ private:
+  const float* panel(std::size_t p) const { return panels_.get() + p * dim_ * kPanelRows; }
+
+  struct Free {
+    void operator()(float* p) const;
+  };
+  // Panel p, dimension d, lane l: row 16 p + l at [(p * dim + d) * 16 + l]; 64-byte aligned.
+  std::unique_ptr<float[], Free> panels_;
+  std::size_t rows_ = 0, dim_ = 0;
+};
+
+// The plain version of SearchIndex::search for one query: rows normalized in double
+// precision, every score computed on its own, a full sort. For tests.
+std::vector<Neighbor> search_reference(const Matrix& vectors, const Query& query,
+                                       const SearchOptions& options);
+
+}  // namespace w2v

@@ -1,0 +1,97 @@
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "w2v/search.hpp"
+#include "w2v/vectors.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace w2v::cli {
+
+// Exit status of nearest and analogy when some query got no answer (an unknown word);
+// 1 stays "the command failed" and 2 "bad command line".
+constexpr int kExitUnanswered = 3;
+
+enum class OutputFormat { kTable, kJson, kTsv };
+
+// Options that nearest and analogy share.
+struct QueryFlags {
+  std::string vectors;
+  std::size_t k = 10;
+  std::int64_t limit = 0;
+  std::size_t restrict_vocab = 0;
+  bool json = false;
+  bool tsv = false;
+  int threads = 0;
+};
+
+void add_query_options(CLI::App& command, QueryFlags& flags);
+OutputFormat output_format(const QueryFlags& flags);
+
+// Loads a vector file, printing its warnings on standard error, with a cap on how many.
+WordVectors load_with_warnings(const std::string& path, std::int64_t limit);
+
+// Words and their search index.
+struct QuerySession {
+  StringTable words;
+  SearchIndex index;
+};
+// Loads and normalizes; says how long it took when standard input is a terminal.
+QuerySession open_session(const QueryFlags& flags);
+
+// One query's answer, ready to print.
+struct QueryAnswer {
+  std::string query;                 // as the user wrote it
+  std::string title;                 // heading of the human table
+  std::vector<std::string> unknown;  // query words not in the vocabulary
+  std::string error;                 // why there is no answer; empty when answered
+  std::vector<std::pair<std::string, float>> results;  // best first
+  bool answered() const { return error.empty(); }
+};
+
+// Writes answers to standard output: an aligned table per query, one JSON object per
+// query (JSON Lines), or `query<TAB>rank<TAB>word<TAB>similarity` lines. An unanswered
+// query is a line in the table, an "error" member in JSON, and a message on standard
+// error for TSV.
+class AnswerPrinter {
+ public:
+  explicit AnswerPrinter(OutputFormat format) : format_(format) {}
+  void print(const QueryAnswer& answer);
+
+ private:
+  OutputFormat format_;
+  bool first_ = true;
+};
+
+using AnswerBatch = std::function<std::vector<QueryAnswer>(const std::vector<std::string>&)>;
+
+// Answers one query per line of standard input. On a terminal: a prompt before each line,
+// ending at end of input or `exit`. Otherwise every line is a query and the loop ends at
+// end of input; lines already waiting are answered together as one batch, while a
+// producer that waits for each answer still gets it at once. Returns true when every
+// query was answered.
+bool answer_lines(const AnswerBatch& answer, AnswerPrinter& printer, const Context& context,
+                  const char* prompt);
+
+// Answers each query given on the command line; returns true when all were answered.
+bool answer_arguments(const std::vector<std::string>& queries, const AnswerBatch& answer,
+                      AnswerPrinter& printer);
+
+// Splits a line into words at ASCII blanks.
+std::vector<std::string> split_words(const std::string& line);
+// The words with one space between them.
+std::string join_words(const std::vector<std::string>& words);
+// "'a'" or "'a', 'b'" and so on, for messages.
+std::string quote_list(const std::vector<std::string>& words);
+// The shortest text that reads back as `value`.
+std::string format_float(float value);
+
+}  // namespace w2v::cli
