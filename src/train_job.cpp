@@ -77,7 +77,7 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
 void validate(const TrainJob& job) {
   validate(job.corpus);
   validate(job.train);
-  if (job.output.empty()) throw UsageError("no output: give -o PATH");
+  if (job.output.empty()) throw UsageError("no output: give -o/--output PATH");
 }
 
 TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,

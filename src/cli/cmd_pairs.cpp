@@ -18,6 +18,7 @@ struct PairsFlags {
   TrainOptions train;
   SamplingFlags sampling;
   std::int64_t limit = 0;
+  std::string config;
 };
 
 // Writes `target<TAB>context<TAB>label` lines for the first epoch, as one training
@@ -83,7 +84,11 @@ void register_pairs(CLI::App& app, Context& context) {
   add_corpus_options(*cmd, flags->corpus);
   add_sampling_options(*cmd, flags->train, flags->sampling);
   cmd->add_option("--limit", flags->limit, "Stop after this many pairs (0: all)");
-  cmd->callback([flags, &context] { run(*flags, context); });
+  add_config_option(*cmd, flags->config);
+  cmd->callback([cmd, flags, &context] {
+    apply_config_file(*cmd, flags->config);
+    run(*flags, context);
+  });
 }
 
 }  // namespace w2v::cli

@@ -18,6 +18,7 @@ struct TrainFlags {
   SamplingFlags sampling;
   std::string format;
   std::string metrics;
+  std::string config;
   bool quiet = false;
   bool verbose = false;
 };
@@ -137,11 +138,11 @@ void register_train(CLI::App& app, Context& context) {
   auto flags = std::make_shared<TrainFlags>();
   CLI::App* cmd = app.add_subcommand("train", "Train word vectors on a corpus");
   cmd->option_defaults()->always_capture_default();
-  cmd->set_config("--config", "", "Read options from a TOML file (key = value per option)");
+  add_config_option(*cmd, flags->config);
   add_corpus_options(*cmd, job->corpus);
   cmd->add_option("-o,--output", job->output,
-                  "Word vectors: word2vec binary when the name ends in .bin, text otherwise")
-      ->required();
+                  "Word vectors: word2vec binary when the name ends in .bin, text otherwise "
+                  "(required)");
   cmd->add_option("--format", flags->format, "Force the output format")
       ->check(CLI::IsMember({"bin", "text"}));
   cmd->add_option("--save-context", job->save_context, "Also write the context vectors here");
@@ -166,7 +167,10 @@ void register_train(CLI::App& app, Context& context) {
   cmd->add_option("--metrics", flags->metrics, "Write the run's parameters and results as JSON");
   cmd->add_flag("-q,--quiet", flags->quiet, "Print errors only");
   cmd->add_flag("-v,--verbose", flags->verbose, "Print debug messages too");
-  cmd->callback([job, flags, &context] { run(*job, *flags, context); });
+  cmd->callback([cmd, job, flags, &context] {
+    apply_config_file(*cmd, flags->config);
+    run(*job, *flags, context);
+  });
 }
 
 }  // namespace w2v::cli

@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+
 #include "w2v/error.hpp"
 
 namespace w2v::cli {
@@ -9,8 +11,7 @@ namespace w2v::cli {
 void add_corpus_options(CLI::App& command, CorpusOptions& corpus) {
   command.add_option("corpus", corpus.inputs,
                      "Corpus files, one sentence per line; - reads standard input; gzip is "
-                     "decompressed on the fly")
-      ->required();
+                     "decompressed on the fly");
   command.add_option("--min-count", corpus.vocab.min_count, "Drop words seen fewer times");
   command.add_option("--max-vocab", corpus.vocab.max_vocab,
                      "Keep only the N most frequent words (0: all)");
@@ -39,6 +40,47 @@ void add_sampling_options(CLI::App& command, TrainOptions& train, SamplingFlags&
                      "Which word of a pair is the input: context (word2vec.c) or center "
                      "(fastText)")
       ->check(CLI::IsMember({"context", "center"}));
+}
+
+void add_config_option(CLI::App& command, std::string& path) {
+  command.add_option("--config", path,
+                     "Read options from a TOML file (key = value per option, keys as the long "
+                     "option names); the command line wins");
+}
+
+// CLI11 2.1 does not read a config file given to a subcommand, so its reader is used here
+// and the values are fed to the parsed options the way CLI11 itself would.
+void apply_config_file(CLI::App& command, const std::string& path) {
+  if (path.empty()) return;
+  CLI::ConfigTOML reader;
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = reader.from_file(path);
+  } catch (const CLI::Error& e) {
+    throw Error("cannot read config '" + path + "': " + e.what());
+  }
+  for (const CLI::ConfigItem& item : items) {
+    if (item.name == "++" || item.name == "--") continue;  // section start and end marks
+    if (!item.parents.empty() &&
+        (item.parents.size() != 1 || item.parents[0] != command.get_name())) {
+      throw UsageError("config '" + path + "': section [" + item.parents[0] +
+                       "] does not belong to '" + command.get_name() + "'");
+    }
+    std::string name = item.name;
+    std::replace(name.begin(), name.end(), '_', '-');
+    CLI::Option* option = command.get_option_no_throw("--" + name);
+    if (option == nullptr) option = command.get_option_no_throw(name);
+    if (option == nullptr || name == "config" || name == "help") {
+      throw UsageError("config '" + path + "': unknown option '" + item.name + "'");
+    }
+    if (option->count() > 0) continue;
+    if (option->get_expected_min() == 0) {
+      option->add_result(option->get_flag_value(name, reader.to_flag(item)));
+    } else {
+      option->add_result(item.inputs);
+    }
+    option->run_callback();
+  }
 }
 
 void apply_sampling_flags(const SamplingFlags& flags, TrainOptions& train) {

@@ -21,4 +21,10 @@ void add_sampling_options(CLI::App& command, TrainOptions& train, SamplingFlags&
 // Copies the string-valued flags into `train`; throws UsageError on a bad value.
 void apply_sampling_flags(const SamplingFlags& flags, TrainOptions& train);
 
+// Adds `--config FILE`: options read from a TOML file (`key = value`, keys as the long
+// option names, optionally under a [command] section). Call apply_config_file from the
+// command's callback; options given on the command line win.
+void add_config_option(CLI::App& command, std::string& path);
+void apply_config_file(CLI::App& command, const std::string& path);
+
 }  // namespace w2v::cli

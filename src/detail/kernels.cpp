@@ -21,20 +21,21 @@ inline std::int32_t float_to_bits(float f) {
   return i;
 }
 
-// e^x = 2^n 2^f with n = round(x log2 e), f in [-1/2, 1/2]; 2^f by its Taylor series
-// to degree 6. Branch-free so that loops over it vectorize.
+// e^x = 2^n e^r with n = round(x / ln 2) and r = x - n ln 2 in [-ln2/2, ln2/2], ln 2 split
+// in two parts (Cody-Waite) so that r keeps full precision; e^r by its Taylor series to
+// degree 7. Branch-free so that loops over it vectorize.
 #pragma omp declare simd
 inline float exp_approx(float x) {
-  const float t = x * 1.44269504088896341f;
-  const float n = (t + 12582912.0f) - 12582912.0f;  // round to nearest
-  const float f = t - n;
-  float p = 1.5403530393381609e-4f;
-  p = p * f + 1.3333558146428443e-3f;
-  p = p * f + 9.6181291076284772e-3f;
-  p = p * f + 5.5504108664821580e-2f;
-  p = p * f + 2.4022650695910071e-1f;
-  p = p * f + 6.9314718055994531e-1f;
-  p = p * f + 1.0f;
+  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;  // round to nearest
+  const float r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+  float p = 1.0f / 5040.0f;
+  p = p * r + 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
   return p * bits_to_float((static_cast<std::int32_t>(n) + 127) << 23);
 }
 
@@ -98,12 +99,17 @@ T* sized(std::vector<T>& v, std::size_t n) {
 float fast_exp(float x) { return exp_approx(x); }
 float fast_log(float x) { return log_approx(x); }
 
-float* BlockScratch::delta(int m, int dim) {
-  // 16 spare floats let the start be moved to a 64-byte boundary.
-  float* p = sized(delta_storage, static_cast<std::size_t>(m) * dim + 16);
+namespace {
+// 16 spare floats let the start be moved to a 64-byte boundary.
+float* aligned_rows(std::vector<float>& storage, int rows, int dim) {
+  float* p = sized(storage, static_cast<std::size_t>(rows) * dim + 16);
   const auto addr = reinterpret_cast<std::uintptr_t>(p);
   return reinterpret_cast<float*>((addr + 63) & ~std::uintptr_t{63});
 }
+}  // namespace
+
+float* BlockScratch::delta(int m, int dim) { return aligned_rows(delta_storage, m, dim); }
+float* BlockScratch::out_delta(int n, int dim) { return aligned_rows(out_delta_storage, n, dim); }
 
 // One clone per vector ISA, picked once when the program loads, so a portable build
 // still runs the AVX2 or AVX-512 code on a machine that has it.
@@ -215,10 +221,24 @@ void train_block(float* const* in, int m, float* const* out, int n, int positive
     for (int d = 0; d < dim; ++d) di[d] = sh * xi[d];
     for (int j = 0; j < n; ++j) axpy(coef[i * n + j], out[j], di, dim);
   }
-  for (int j = 0; j < n; ++j) {
-    float* oj = out[j];
-    if (cos) scale_row(1.0f - out_shrink[j], oj, dim);
-    for (int i = 0; i < m; ++i) axpy(coef[i * n + j], in[i], oj, dim);
+  if (cos) {
+    // The shrink makes an output step depend on the row itself, so steps go through a
+    // buffer: a row drawn twice then gets both steps, each from the row before the step.
+    float* out_delta = scratch.out_delta(n, dim);
+    for (int j = 0; j < n; ++j) {
+      float* __restrict dj = out_delta + static_cast<std::size_t>(j) * dim;
+      const float* __restrict oj = out[j];
+      const float sh = -out_shrink[j];
+#pragma omp simd aligned(dj, oj : 64)
+      for (int d = 0; d < dim; ++d) dj[d] = sh * oj[d];
+      for (int i = 0; i < m; ++i) axpy(coef[i * n + j], in[i], dj, dim);
+    }
+    for (int j = 0; j < n; ++j) axpy(1.0f, out_delta + static_cast<std::size_t>(j) * dim, out[j], dim);
+  } else {
+    // Plain sums of the input rows, which this step has not changed yet.
+    for (int j = 0; j < n; ++j) {
+      for (int i = 0; i < m; ++i) axpy(coef[i * n + j], in[i], out[j], dim);
+    }
   }
   for (int i = 0; i < m; ++i) axpy(1.0f, delta + static_cast<std::size_t>(i) * dim, in[i], dim);
   if (cos && merge.unit_rows) {
@@ -234,7 +254,7 @@ void train_block_reference(float* const* in, int m, float* const* out, int n, in
   for (int i = 0; i < m; ++i) {
     for (int j = 0; j < n; ++j) {
       const PairGradient g = merge_gradient(merge, in[i], out[j], dim, j < positives ? 1 : 0);
-      if (!std::isfinite(g.loss)) {
+      if (!std::isfinite(merge_logit(merge, in[i], out[j], dim)) || !std::isfinite(g.loss)) {
         stats.finite = false;
         return;
       }

@@ -20,8 +20,9 @@ struct BlockStats {
 struct BlockScratch {
   std::vector<float> logits, cosines, coefficients, labels;
   std::vector<float> in_inverse_norm, out_inverse_norm, in_shrink, out_shrink, in_pull, out_pull;
-  std::vector<float> delta_storage;
-  float* delta(int m, int dim);
+  std::vector<float> delta_storage, out_delta_storage;
+  float* delta(int m, int dim);      // m rows of dim floats, 64-byte aligned
+  float* out_delta(int n, int dim);
 };
 
 // One SGD step on the m x n block of pairs (in[i], out[j]): every input row (a word
@@ -39,6 +40,7 @@ void train_block_reference(float* const* in, int m, float* const* out, int n, in
 
 // Building blocks, exposed for tests.
 float fast_exp(float x);  // e^x for x in [-87, 88], relative error below 2e-7
-float fast_log(float x);  // ln x for finite x >= 1e-30, absolute error below 1e-6
+float fast_log(float x);  // ln x, x >= 1e-30: error below 1e-6 for |ln x| < 8, one float
+                          // step (of the result) beyond
 
 }  // namespace w2v::detail
