@@ -64,10 +64,14 @@ timed() {
 quality() {
   "$W2V" eval "$1" --analogies "$QUESTIONS" --similarity "$WORDSIM" --restrict 30000 --json |
     "$PY" -c 'import json, sys
-r = [json.loads(l) for l in sys.stdin if l.strip()]
-a = next(x for x in r if x.get("type") == "analogy")
-s = next(x for x in r if x.get("type") == "similarity")
-print(f"{100 * a[\"accuracy\"]:.2f} {s[\"spearman\"]:.3f}")'
+r = json.load(sys.stdin)
+print("%.2f %.3f" % (100 * r["analogies"]["total"]["accuracy"], r["similarity"][0]["spearman"]))'
+}
+
+# eval_seconds VECTORS: the time w2v eval reports for all analogy questions
+eval_seconds() {
+  "$W2V" eval "$1" --analogies "$QUESTIONS" --restrict 30000 --json |
+    "$PY" -c 'import json, sys; print("%.3f" % json.load(sys.stdin)["analogies"]["seconds"])'
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -12,9 +12,59 @@
 namespace w2v {
 namespace {
 
-void end_sentence(std::vector<std::uint32_t>& ids) {
+void end_sentence(IdVector& ids) {
   if (!ids.empty() && ids.back() != kSentenceEnd) ids.push_back(kSentenceEnd);
 }
+
+// Counts the words of one block into a table. Each word's slot is fetched a few words
+// before the word is inserted, so that the cache misses of rare words overlap.
+class BlockCounter {
+ public:
+  BlockCounter(StringTable& table, IdVector& ids, std::string_view text)
+      : table_(table), ids_(ids), text_(text) {}
+  ~BlockCounter() { flush(); }
+
+  void word(std::string_view w) {
+    // A word the tokenizer had to rewrite lives in its scratch buffer until the next word.
+    if (w.data() < text_.data() || w.data() >= text_.data() + text_.size()) {
+      flush();
+      ids_.push_back(table_.add(w));
+      return;
+    }
+    if (size_ == kDepth) resolve_oldest();
+    Pending& p = ring_[(first_ + size_) % kDepth];
+    p.word = w;
+    p.key = StringTable::key_of(w);
+    p.position = ids_.size();
+    table_.prefetch(p.key);
+    ids_.push_back(0);  // filled in by resolve_oldest
+    ++size_;
+  }
+  void sentence_end() { end_sentence(ids_); }
+  void flush() {
+    while (size_ > 0) resolve_oldest();
+  }
+
+ private:
+  static constexpr std::size_t kDepth = 8;
+  struct Pending {
+    std::string_view word;
+    StringTable::Key key;
+    std::size_t position;
+  };
+  void resolve_oldest() {
+    const Pending& p = ring_[first_];
+    ids_[p.position] = table_.add(p.word, p.key);
+    first_ = (first_ + 1) % kDepth;
+    --size_;
+  }
+
+  StringTable& table_;
+  IdVector& ids_;
+  std::string_view text_;
+  Pending ring_[kDepth];
+  std::size_t first_ = 0, size_ = 0;
+};
 
 }  // namespace
 
@@ -86,10 +136,11 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
           Block& block = corpus.blocks_[base + b];
           block.table = static_cast<std::uint32_t>(t);
           block.ids.reserve(batch[b].text.size() / 5);
+          BlockCounter counter(table, block.ids, batch[b].text);
           tokenizers[static_cast<std::size_t>(t)].tokenize(
               batch[b].text, batch[b].continues_word,
-              [&](std::string_view word) { block.ids.push_back(table.add(word)); },
-              [&] { end_sentence(block.ids); });
+              [&](std::string_view word) { counter.word(word); },
+              [&] { counter.sentence_end(); });
         });
       }
       error.rethrow();
@@ -150,7 +201,7 @@ EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads) && {
   std::int64_t words = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(+ : words)
   for (std::size_t b = 0; b < blocks_.size(); ++b) {
-    std::vector<std::uint32_t>& ids = blocks_[b].ids;
+    IdVector& ids = blocks_[b].ids;
     const auto& map = to_vocab[blocks_[b].table];
     std::size_t kept = 0;
     for (const std::uint32_t id : ids) {
@@ -165,7 +216,9 @@ EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads) && {
       }
     }
     ids.resize(kept);
-    ids.shrink_to_fit();
+    // Copying into a right-sized vector costs fresh pages; it pays only when a lot of the
+    // block was dropped.
+    if (ids.capacity() > 2 * kept) ids.shrink_to_fit();
     corpus.blocks[b] = std::move(ids);
   }
   blocks_.clear();

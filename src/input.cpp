@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -128,9 +129,14 @@ bool InputReader::next(TextBlock& block) {
   } else {
     in_word_ = false;
   }
-  block.text.assign(buffer_.data(), cut);
-  std::memmove(buffer_.data(), buffer_.data() + cut, buffered_ - cut);
-  buffered_ -= cut;
+  // The block takes the buffer and hands back its old storage, so only the carried-over
+  // tail is copied, not the whole block.
+  block.text.swap(buffer_);
+  const std::size_t carry = buffered_ - cut;
+  buffer_.resize(std::max(buffer_.size(), block_bytes_));
+  std::memcpy(buffer_.data(), block.text.data() + cut, carry);
+  block.text.resize(cut);
+  buffered_ = carry;
   return true;
 }
 

@@ -5,12 +5,15 @@
 #include <cstring>
 #include <new>
 
+#include <sys/mman.h>
+
 #include "w2v/rng.hpp"
 
 namespace w2v {
 namespace {
 
 constexpr std::size_t kAlignFloats = 16;  // 64 bytes
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
 void fill_uniform(Matrix& m, float range, std::uint64_t seed, std::uint64_t stream) {
   if (range == 0.0f) return;
@@ -31,8 +34,13 @@ void Matrix::Free::operator()(float* p) const { std::free(p); }
 Matrix::Matrix(std::size_t rows, std::size_t cols)
     : rows_(rows), cols_(cols), stride_((cols + kAlignFloats - 1) / kAlignFloats * kAlignFloats) {
   const std::size_t bytes = std::max<std::size_t>(rows_ * stride_ * sizeof(float), 64);
-  void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+  // Training and search touch rows at random: on 2 MiB pages the TLB covers a whole
+  // matrix, and the kernel maps and zeroes it in far fewer faults.
+  const std::size_t align = bytes >= kHugePage ? kHugePage : 64;
+  const std::size_t size = (bytes + align - 1) / align * align;
+  void* p = std::aligned_alloc(align, size);
   if (p == nullptr) throw std::bad_alloc();
+  if (align == kHugePage) ::madvise(p, size, MADV_HUGEPAGE);
   std::memset(p, 0, bytes);
   data_.reset(static_cast<float*>(p));
 }
@@ -47,14 +55,14 @@ bool Matrix::all_finite() const {
   return finite;
 }
 
-void normalize_rows(Matrix& m) {
+void set_row_norms(Matrix& m, float norm) {
 #pragma omp parallel for schedule(static)
   for (std::size_t r = 0; r < m.rows(); ++r) {
     float* row = m.row(r);
     double sq = 0;
     for (std::size_t c = 0; c < m.cols(); ++c) sq += double(row[c]) * row[c];
     if (sq > 0) {
-      const float inv = static_cast<float>(1.0 / std::sqrt(sq));
+      const float inv = static_cast<float>(norm / std::sqrt(sq));
       for (std::size_t c = 0; c < m.cols(); ++c) row[c] *= inv;
     }
   }
@@ -65,9 +73,9 @@ Model::Model(std::size_t vocab_size, std::size_t dim, const MergeParams& merge_p
     : words(vocab_size, dim), contexts(vocab_size, dim), merge(merge_params) {
   fill_uniform(words, init.word_range, seed, 0);
   fill_uniform(contexts, init.context_range, seed, 1);
-  if (init.unit_rows) {
-    normalize_rows(words);
-    normalize_rows(contexts);
+  if (init.row_norm > 0.0f) {
+    set_row_norms(words, init.row_norm);
+    set_row_norms(contexts, init.row_norm);
   }
 }
 

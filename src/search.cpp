@@ -34,15 +34,25 @@ constexpr std::size_t kMaxProbes = 1024;             // distinct term rows per b
 constexpr std::size_t kMaxBatchNeighbors = 1 << 20;  // queries per batch times k
 constexpr float kCosMulEpsilon = 0.000001f;          // gensim's most_similar_cosmul
 constexpr double kParallelWork = 1 << 25;            // multiply-adds worth a thread team
+// Cosine queries: the fast score and gensim's each lie within about (3 dimensions + terms
+// + 6) float epsilons (2^-24) times (1 + sum_t |coefficient|) of the exact cosine (the
+// usual bound on rounded dot products, unit vectors and lengths: n epsilons times the sum
+// of the absolute terms), so gensim's top k have fast scores no lower than the k-th best
+// less twice the sum of the two bounds. The margin taken, kMarginUlps (dimensions + terms
+// + 8) epsilons times (1 + sum_t |coefficient|), covers that.
+constexpr double kMarginUlps = 8;
 
-// out[i * ld + 16 q + l] = probe_i . row (16 q + l) of the block, for `count` panels.
-// Four probes at a time keep 4 x 16 sums in registers while one panel streams by.
+// out[i * ld + 16 q + l] = probe_i . row (16 q + l) of the block times inverse[16 q + l]
+// (1 / the row's length: a cosine for a unit probe), for `count` panels. Four probes at a
+// time keep 4 x 16 sums in registers while one panel streams by.
 W2V_KERNEL
 void panel_products(const float* __restrict panels, std::size_t panel_stride, std::size_t count,
-                    std::size_t dim, const float* __restrict probes, std::size_t np,
-                    float* __restrict out, std::size_t ld) {
+                    std::size_t dim, const float* __restrict inverse,
+                    const float* __restrict probes, std::size_t np, float* __restrict out,
+                    std::size_t ld) {
   for (std::size_t q = 0; q < count; ++q) {
     const float* __restrict u = panels + q * panel_stride;
+    const float* __restrict w = inverse + q * kLanes;
     float* __restrict o = out + q * kLanes;
     std::size_t i = 0;
     for (; i + 4 <= np; i += 4) {
@@ -64,10 +74,10 @@ void panel_products(const float* __restrict panels, std::size_t panel_stride, st
       }
 #pragma omp simd
       for (std::size_t l = 0; l < kLanes; ++l) {
-        o[i * ld + l] = a0[l];
-        o[(i + 1) * ld + l] = a1[l];
-        o[(i + 2) * ld + l] = a2[l];
-        o[(i + 3) * ld + l] = a3[l];
+        o[i * ld + l] = a0[l] * w[l];
+        o[(i + 1) * ld + l] = a1[l] * w[l];
+        o[(i + 2) * ld + l] = a2[l] * w[l];
+        o[(i + 3) * ld + l] = a3[l] * w[l];
       }
     }
     for (; i < np; ++i) {
@@ -80,7 +90,7 @@ void panel_products(const float* __restrict panels, std::size_t panel_stride, st
         for (std::size_t l = 0; l < kLanes; ++l) a[l] += x * ud[l];
       }
 #pragma omp simd
-      for (std::size_t l = 0; l < kLanes; ++l) o[i * ld + l] = a[l];
+      for (std::size_t l = 0; l < kLanes; ++l) o[i * ld + l] = a[l] * w[l];
     }
   }
 }
@@ -246,37 +256,69 @@ inline bool better(const Neighbor& a, const Neighbor& b) {
   return a.score > b.score || (a.score == b.score && a.row < b.row);
 }
 
-// The k best offers so far; heap.front() is the worst of them.
+// The k best offers so far, heap.front() the worst of them, and the offers that came
+// within `margin` below the k-th best (those will be scored again).
 class TopK {
  public:
-  void reset(std::size_t k) {
+  void reset(std::size_t k, float margin) {
     k_ = k;
+    margin_ = margin;
     heap_.clear();
+    near_.clear();
+    prune_at_ = 2 * k + 64;
   }
-  float threshold() const {
+  // The k-th best score so far; -infinity while there are fewer than k.
+  float kth() const {
     return heap_.size() < k_ ? -std::numeric_limits<float>::infinity() : heap_.front().score;
   }
   void offer(const Neighbor& n) {
     if (heap_.size() < k_) {
       heap_.push_back(n);
       std::push_heap(heap_.begin(), heap_.end(), better);
-    } else if (better(n, heap_.front())) {
+      return;
+    }
+    Neighbor out = n;  // the one that is not among the k best
+    if (better(n, heap_.front())) {
       std::pop_heap(heap_.begin(), heap_.end(), better);
+      out = heap_.back();
       heap_.back() = n;
       std::push_heap(heap_.begin(), heap_.end(), better);
     }
+    if (margin_ > 0 && out.score >= kth() - margin_) {
+      near_.push_back(out);
+      if (near_.size() >= prune_at_) {
+        prune();
+        prune_at_ = std::max(prune_at_, 2 * near_.size());
+      }
+    }
   }
-  const std::vector<Neighbor>& items() const { return heap_; }
+  // Appends the k best and those within the margin of the k-th best.
+  void collect(std::vector<Neighbor>& to) {
+    prune();
+    to.insert(to.end(), heap_.begin(), heap_.end());
+    to.insert(to.end(), near_.begin(), near_.end());
+  }
 
  private:
-  std::size_t k_ = 0;
-  std::vector<Neighbor> heap_;
+  void prune() {
+    const float floor = kth() - margin_;
+    near_.erase(std::remove_if(near_.begin(), near_.end(),
+                               [&](const Neighbor& n) { return n.score < floor; }),
+                near_.end());
+  }
+
+  std::size_t k_ = 0, prune_at_ = 0;
+  float margin_ = 0;
+  std::vector<Neighbor> heap_, near_;
 };
 
 // A query as the batch sees it: its terms as probe indices with coefficients.
 struct Prepared {
   std::size_t first_term = 0, terms = 0;  // into Batch::probe_of_term / coef
   bool answerable = false;
+  // Cosine: a bound on how far the fast score and gensim's can lie apart, twice over;
+  // the rows that come within it of the k-th best fast score are scored again. 3CosMul: 0.
+  float margin = 0;
 };
 
 struct Batch {
@@ -288,6 +330,115 @@ struct Batch {
 };
 
 }  // namespace
+
+// gensim's arithmetic, operation by operation: no multiply and add may fuse into one FMA
+// (GCC fuses across statements unless told not to), and no sum is reordered.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#endif
+#if defined(__clang__)
+#define W2V_NO_FMA _Pragma("clang fp contract(off)")
+#else
+#define W2V_NO_FMA
+#endif
+
+namespace {
+
+// numpy's float32 sum (pairwise_sum: eight running sums over blocks of up to 128 values,
+// halves above that), as in np.linalg.norm(x, axis=1) = sqrt(add.reduce(x * x, axis=1)).
+float numpy_sum(const float* a, std::size_t n) {
+  W2V_NO_FMA
+  if (n < 8) {
+    float sum = 0.0f;
+    for (std::size_t i = 0; i < n; ++i) sum += a[i];
+    return sum;
+  }
+  if (n <= 128) {
+    float r[8];
+    for (int j = 0; j < 8; ++j) r[j] = a[j];
+    std::size_t i = 8;
+    for (; i < n - n % 8; i += 8) {
+      for (int j = 0; j < 8; ++j) r[j] += a[i + j];
+    }
+    float sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) sum += a[i];
+    return sum;
+  }
+  std::size_t half = n / 2;
+  half -= half % 8;
+  return numpy_sum(a, half) + numpy_sum(a + half, n - half);
+}
+
+// np.linalg.norm of a float32 row; `squares` holds n floats.
+float numpy_norm(const float* x, std::size_t n, float* squares) {
+  W2V_NO_FMA
+  for (std::size_t d = 0; d < n; ++d) squares[d] = x[d] * x[d];
+  return std::sqrt(numpy_sum(squares, n));
+}
+
+}  // namespace
+
+void SearchIndex::gensim_mean(const Query& query, float* unit, float* out) const {
+  W2V_NO_FMA
+  // KeyedVectors.get_mean_vector(pre_normalize=True, post_normalize=True): the float32 sum
+  // of weight * unit vector, most_similar's positive words first, then the negative ones,
+  // divided by the sum of |weight|s ...
+  std::fill(out, out + dim_, 0.0f);
+  double total = 0;
+  for (const bool positive : {true, false}) {
+    for (const QueryTerm& t : query.terms) {
+      if ((t.weight > 0) != positive) continue;
+      copy_unit(t.row, unit);
+      for (std::size_t d = 0; d < dim_; ++d) out[d] += t.weight * unit[d];
+      total += std::fabs(static_cast<double>(t.weight));
+    }
+  }
+  if (total > 0) {
+    const auto divisor = static_cast<float>(total);
+    for (std::size_t d = 0; d < dim_; ++d) out[d] /= divisor;
+  }
+  // ... then matutils.unitvec: dnrm2 and dscal in double, rounded back to float32.
+  double squares = 0;
+  for (std::size_t d = 0; d < dim_; ++d) squares += static_cast<double>(out[d]) * out[d];
+  const double length = std::sqrt(squares);
+  if (length > 0) {
+    const double scale = 1.0 / length;
+    for (std::size_t d = 0; d < dim_; ++d) out[d] = static_cast<float>(out[d] * scale);
+  }
+}
+
+void SearchIndex::gensim_scores(Neighbor* rows, std::size_t n, const float* mean) const {
+  W2V_NO_FMA
+  // dot(vectors, mean) / norms: sgemv sums each row's products in order. Eight rows at a
+  // time, each its own chain of additions, so that they overlap.
+  constexpr std::size_t kGroup = 8;
+  for (std::size_t i = 0; i < n; i += kGroup) {
+    const std::size_t g = std::min(kGroup, n - i);
+    const float* x[kGroup];
+    float sum[kGroup];
+    for (std::size_t j = 0; j < kGroup; ++j) {
+      const std::size_t row = rows[i + std::min(j, g - 1)].row;
+      x[j] = panel(row / kLanes) + row % kLanes;
+      sum[j] = 0.0f;
+    }
+    for (std::size_t d = 0; d < dim_; ++d) {
+      const float m = mean[d];
+      for (std::size_t j = 0; j < kGroup; ++j) sum[j] += x[j][d * kLanes] * m;
+    }
+    for (std::size_t j = 0; j < g; ++j) {
+      const float norm = norms_[rows[i + j].row];
+      const float score = sum[j] / norm;
+      // A zero vector: 0, where gensim has NaN.
+      rows[i + j].score = norm > 0 && !std::isnan(score) ? score : 0.0f;
+    }
+  }
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
+#undef W2V_NO_FMA
 
 Scoring parse_scoring(const std::string& name) {
   if (name == "add" || name == "cosadd" || name == "3cosadd") return Scoring::kCosine;
@@ -315,38 +466,50 @@ SearchIndex::SearchIndex(const Matrix& vectors) : rows_(vectors.rows()), dim_(ve
   if (p == nullptr) throw std::bad_alloc();
   if (align == kHuge) ::madvise(p, (bytes + align - 1) / align * align, MADV_HUGEPAGE);
   panels_.reset(static_cast<float*>(p));
+  norms_.resize(rows_);
+  inverse_.assign(panels * kLanes, 0.0f);  // zeros for the padding lanes
   // Each panel is written whole (padding lanes of the last one as zeros) by the thread
   // that will search it first.
-#pragma omp parallel for schedule(static)
-  for (std::size_t q = 0; q < panels; ++q) {
-    float* out = panels_.get() + q * dim_ * kLanes;
-    for (std::size_t l = 0; l < kLanes; ++l) {
-      const std::size_t row = q * kLanes + l;
-      if (row >= rows_) {
-        for (std::size_t d = 0; d < dim_; ++d) out[d * kLanes + l] = 0.0f;
-        continue;
+#pragma omp parallel
+  {
+    std::vector<float> squares(dim_);
+#pragma omp for schedule(static)
+    for (std::size_t q = 0; q < panels; ++q) {
+      float* out = panels_.get() + q * dim_ * kLanes;
+      for (std::size_t l = 0; l < kLanes; ++l) {
+        const std::size_t row = q * kLanes + l;
+        if (row >= rows_) {
+          for (std::size_t d = 0; d < dim_; ++d) out[d * kLanes + l] = 0.0f;
+          continue;
+        }
+        const float* x = vectors.row(row);
+        double sum = 0;
+        for (std::size_t d = 0; d < dim_; ++d) sum += static_cast<double>(x[d]) * x[d];
+        inverse_[row] = sum > 0 ? static_cast<float>(1.0 / std::sqrt(sum)) : 0.0f;
+        norms_[row] = numpy_norm(x, dim_, squares.data());
+        for (std::size_t d = 0; d < dim_; ++d) out[d * kLanes + l] = x[d];
       }
-      const float* x = vectors.row(row);
-      double sum = 0;
-      for (std::size_t d = 0; d < dim_; ++d) sum += static_cast<double>(x[d]) * x[d];
-      const float inverse = sum > 0 ? static_cast<float>(1.0 / std::sqrt(sum)) : 0.0f;
-      for (std::size_t d = 0; d < dim_; ++d) out[d * kLanes + l] = x[d] * inverse;
     }
   }
 }
 
 void SearchIndex::copy_unit(std::size_t row, float* out) const {
   const float* p = panel(row / kLanes) + row % kLanes;
-  for (std::size_t d = 0; d < dim_; ++d) out[d] = p[d * kLanes];
+  const float norm = norms_[row];
+  for (std::size_t d = 0; d < dim_; ++d) out[d] = norm > 0 ? p[d * kLanes] / norm : 0.0f;
 }
 
 float SearchIndex::similarity(std::size_t a, std::size_t b) const {
   const float* pa = panel(a / kLanes) + a % kLanes;
   const float* pb = panel(b / kLanes) + b % kLanes;
-  double sum = 0;
-  for (std::size_t d = 0; d < dim_; ++d)
-    sum += static_cast<double>(pa[d * kLanes]) * pb[d * kLanes];
-  return static_cast<float>(sum);
+  double ab = 0, aa = 0, bb = 0;
+  for (std::size_t d = 0; d < dim_; ++d) {
+    const double x = pa[d * kLanes], y = pb[d * kLanes];
+    ab += x * y;
+    aa += x * x;
+    bb += y * y;
+  }
+  return aa > 0 && bb > 0 ? static_cast<float>(ab / std::sqrt(aa * bb)) : 0.0f;
 }
 
 std::vector<std::vector<Neighbor>> SearchIndex::search(const std::vector<Query>& queries,
@@ -401,10 +564,16 @@ std::vector<std::vector<Neighbor>> SearchIndex::search(const std::vector<Query>&
         for (const double v : sum) norm += v * v;
         norm = std::sqrt(norm);
         prepared.answerable = norm > 1e-9;
+        double weights = 0;  // sum_t |coefficient|
         for (std::size_t i = 0; i < prepared.terms; ++i) {
           float& c = batch.coef[prepared.first_term + i];
           c = prepared.answerable ? static_cast<float>(c / norm) : 0.0f;
+          weights += std::fabs(c);
         }
+        // See kMarginUlps.
+        prepared.margin = static_cast<float>(
+            kMarginUlps * static_cast<double>(dim_ + prepared.terms + 8) * (1.0 + weights) *
+            std::ldexp(1.0, -24));
       }
       batch.queries.push_back(prepared);
     }
@@ -429,15 +598,15 @@ std::vector<std::vector<Neighbor>> SearchIndex::search(const std::vector<Query>&
       std::vector<std::uint32_t> hits(kBlockRows);
       std::vector<const float*> term_products;
       std::vector<TopK> top(nq);
-      for (TopK& t : top) t.reset(k);
+      for (std::size_t qi = 0; qi < nq; ++qi) top[qi].reset(k, batch.queries[qi].margin);
 #pragma omp for schedule(dynamic, 1) nowait
       for (std::size_t b = 0; b < blocks; ++b) {
         const std::size_t row0 = b * kBlockRows;
         const std::size_t n = std::min(kBlockRows, candidates - row0);
         const std::size_t panel0 = row0 / kLanes;
         const std::size_t count = (n + kLanes - 1) / kLanes;
-        panel_products(panel(panel0), dim_ * kLanes, count, dim_, probes.data(), np,
-                       products.data(), kBlockRows);
+        panel_products(panel(panel0), dim_ * kLanes, count, dim_, inverse_.data() + row0,
+                       probes.data(), np, products.data(), kBlockRows);
         for (std::size_t qi = 0; qi < nq; ++qi) {
           const Prepared& q = batch.queries[qi];
           if (!q.answerable) continue;
@@ -447,14 +616,14 @@ std::vector<std::vector<Neighbor>> SearchIndex::search(const std::vector<Query>&
                                     batch.probe_of_term[q.first_term + t] * kBlockRows);
           }
           const float* coef = batch.coef.data() + q.first_term;
-          const float* s;
-          float best;
           // An answer must beat this thread's k-th best and the k-th best any thread has
-          // published: either way k better answers exist.
+          // published, less the margin: otherwise k better answers exist.
           TopK& t = top[qi];
           auto threshold = [&] {
-            return std::max(t.threshold(), kth_best[qi].load(std::memory_order_relaxed));
+            return std::max(t.kth(), kth_best[qi].load(std::memory_order_relaxed)) - q.margin;
           };
+          const float* s;
+          float best;
           const bool cosmul = options.scoring == Scoring::kCosMul;
           if (!cosmul && q.terms == 1 && coef[0] == 1.0f) {
             s = term_products[0];
@@ -481,25 +650,48 @@ std::vector<std::vector<Neighbor>> SearchIndex::search(const std::vector<Query>&
             t.offer({row, s[j]});
           }
           // Publish this thread's k-th best.
-          const float mine = t.threshold();
+          const float mine = t.kth();
           float published = kth_best[qi].load(std::memory_order_relaxed);
           while (mine > published && !kth_best[qi].compare_exchange_weak(published, mine)) {
           }
         }
       }
 #pragma omp critical
+      for (std::size_t qi = 0; qi < nq; ++qi) top[qi].collect(merged[qi]);
+    });
+    failure.rethrow();
+    // Scoring again takes about k + a few rows per query.
+    const int rescore_team =
+        static_cast<double>(nq) * static_cast<double>(k + 4) * static_cast<double>(dim_) <
+                kParallelWork
+            ? 1
+            : team;
+#pragma omp parallel num_threads(rescore_team) if (rescore_team > 1)
+    failure.run([&] {
+      std::vector<float> mean(dim_), unit(dim_);
+#pragma omp for schedule(static)
       for (std::size_t qi = 0; qi < nq; ++qi) {
-        const auto& items = top[qi].items();
-        merged[qi].insert(merged[qi].end(), items.begin(), items.end());
+        std::vector<Neighbor>& m = merged[qi];
+        std::sort(m.begin(), m.end(), better);
+        const float margin = batch.queries[qi].margin;
+        if (margin > 0 && !m.empty()) {
+          // The k best fast scores and those within the margin of the k-th: gensim's top k
+          // is among them. Score them as gensim does and rank by that.
+          if (m.size() > k) {
+            const float floor = m[k - 1].score - margin;
+            std::size_t keep = k;
+            while (keep < m.size() && m[keep].score >= floor) ++keep;
+            m.resize(keep);
+          }
+          gensim_mean(queries[begin + qi], unit.data(), mean.data());
+          gensim_scores(m.data(), m.size(), mean.data());
+          std::sort(m.begin(), m.end(), better);
+        }
+        if (m.size() > k) m.resize(k);
+        results[begin + qi] = std::move(m);
       }
     });
     failure.rethrow();
-    for (std::size_t qi = 0; qi < nq; ++qi) {
-      std::vector<Neighbor>& m = merged[qi];
-      std::sort(m.begin(), m.end(), better);
-      if (m.size() > k) m.resize(k);
-      results[begin + qi] = std::move(m);
-    }
     begin = end;
   }
   return results;

@@ -47,6 +47,7 @@ void validate(const TrainOptions& o) {
   require(std::isfinite(o.cos_bias), "--cos-bias", "a finite number", o.cos_bias);
   require(o.scale_lr >= 0 && std::isfinite(o.scale_lr), "--scale-lr", ">= 0", o.scale_lr);
   require(o.cos_init > 0 && std::isfinite(o.cos_init), "--cos-init", "> 0", o.cos_init);
+  require(o.max_norm >= 0 && std::isfinite(o.max_norm), "--max-norm", ">= 0", o.max_norm);
 }
 
 int default_thread_count() { return std::max(1, omp_get_num_procs()); }

@@ -274,10 +274,10 @@ Model make_model(std::size_t vocab_size, const TrainOptions& options) {
   if (options.merge == Merge::kCos) {
     merge.scale = options.cos_scale;
     merge.bias = options.cos_bias;
-    merge.unit_rows = options.unit_rows;
+    merge.max_norm = options.max_norm;
     init.word_range = options.cos_init;
     init.context_range = options.cos_init;
-    init.unit_rows = options.unit_rows;
+    init.row_norm = options.cos_init;
   }
   return Model(vocab_size, static_cast<std::size_t>(options.dim), merge, init, options.seed);
 }

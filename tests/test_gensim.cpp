@@ -45,6 +45,21 @@ text = KeyedVectors.load_word2vec_format(ours_text, binary=False)
 result["same_words"] = text.index_to_key == kv.index_to_key
 result["max_difference"] = float(np.abs(text.vectors - kv.vectors).max())
 result["words"] = len(kv)
+# most_similar's answers and float32 scores: b - a + c for questions across the file, and
+# single words.
+restrict = int(restrict)
+def top5(positive, negative=()):
+    sims = kv.most_similar(positive=list(positive), negative=list(negative), topn=5,
+                           restrict_vocab=restrict)
+    return {"words": [w for w, _ in sims], "scores": [float(s) for _, s in sims]}
+analogies = []
+with open(questions) as f:
+    lines = [l.lower().split() for l in f if not l.startswith(":")]
+for w in lines[::37]:
+    if len(w) == 4 and all(x in kv.key_to_index for x in w[:3]):
+        analogies.append(dict(top5([w[1], w[2]], [w[0]]), query=w[:3]))
+result["analogy_tops"] = analogies
+result["nearest_tops"] = [dict(top5([w]), query=[w]) for w in kv.index_to_key[:300:3]]
 print(json.dumps(result))
 )PY";
 
@@ -146,6 +161,60 @@ TEST_SUITE("gensim") {
       CHECK(correct > 50);
       CHECK(correct < seen);
       CHECK(seen < 19544);
+    }
+    {  // analogy and nearest: gensim's words and float32 scores to the last bit, so that
+       // near ties go the same way
+      auto check_tops = [](const qtest::Json& theirs, const std::string& output) {
+        const auto lines = qtest::lines_of(output);
+        REQUIRE(lines.size() == theirs.array.size());
+        int compared = 0;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+          const qtest::Json ours = qtest::JsonParser::parse(lines[i]);
+          const qtest::Json& g = theirs[i];
+          CAPTURE(ours["query"].string);
+          REQUIRE(ours["results"].array.size() == g["words"].array.size());
+          const std::size_t n = g["words"].array.size();
+          for (std::size_t j = 0; j < n; ++j) {
+            CAPTURE(j);
+            CAPTURE(ours["results"][j]["similarity"].number);
+            CAPTURE(g["scores"][j].number);
+            const auto score = static_cast<float>(g["scores"][j].number);
+            CHECK(static_cast<float>(ours["results"][j]["similarity"].number) == score);
+            // Equal scores come in numpy's argpartition order, lower rows first here: the
+            // words may differ only in a tie (with the next row, not shown, for the last).
+            bool tie = j + 1 == n;
+            for (std::size_t t = 0; t < n; ++t) {
+              tie = tie || (t != j && static_cast<float>(g["scores"][t].number) == score);
+            }
+            if (!tie) CHECK(ours["results"][j]["word"].string == g["words"][j].string);
+            ++compared;
+          }
+        }
+        return compared;
+      };
+      const qtest::Json& analogies = g["analogy_tops"];
+      std::string questions, expressions;
+      for (const qtest::Json& q : analogies.array) {
+        const std::string a = q["query"][0].string, b = q["query"][1].string,
+                          c = q["query"][2].string;
+        questions += a + " " + b + " " + c + "\n";
+        expressions += b + " -" + a + " +" + c + "\n";  // gensim sums b and c, then -a
+      }
+      const std::string restrict = " --restrict " + std::to_string(kRestrict);
+      const auto a = qtest::run_w2v("analogy " + dir / "v.bin" + restrict + " -k 5 --json",
+                                    questions);
+      REQUIRE(a.status == 0);
+      CHECK(check_tops(analogies, a.out) > 500);
+      const auto e = qtest::run_w2v("nearest " + dir / "v.bin" + restrict + " -k 5 --json",
+                                    expressions);
+      REQUIRE(e.status == 0);
+      check_tops(analogies, e.out);
+      std::string words;
+      for (const qtest::Json& q : g["nearest_tops"].array) words += q["query"][0].string + "\n";
+      const auto n =
+          qtest::run_w2v("nearest " + dir / "v.bin" + restrict + " -k 5 --json", words);
+      REQUIRE(n.status == 0);
+      CHECK(check_tops(g["nearest_tops"], n.out) == 500);
     }
     {  // word pairs: the same Spearman to 3 decimals, the same share skipped
       const qtest::Json& s = w["similarity"][0];

@@ -5,12 +5,16 @@
 #include <utility>
 #include <vector>
 
+#include "w2v/huge_page_allocator.hpp"
 #include "w2v/string_table.hpp"
 #include "w2v/tokenizer.hpp"
 
 namespace w2v {
 
 class Vocab;
+
+// A run of word ids.
+using IdVector = std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>>;
 
 // Marks the end of a sentence in an id sequence.
 inline constexpr std::uint32_t kSentenceEnd = 0xFFFFFFFFu;
@@ -19,7 +23,7 @@ inline constexpr std::uint32_t kSentenceEnd = 0xFFFFFFFFu;
 // Words outside the vocabulary are gone; sentences end with kSentenceEnd and never
 // cross a block. Blocks keep their order in the input.
 struct EncodedCorpus {
-  std::vector<std::vector<std::uint32_t>> blocks;
+  std::vector<IdVector> blocks;
   std::int64_t words = 0;  // ids, not counting sentence ends
 };
 
@@ -73,7 +77,7 @@ class CountedCorpus {
  private:
   struct Block {
     std::uint32_t table = 0;  // which thread's table the ids refer to
-    std::vector<std::uint32_t> ids;
+    IdVector ids;
   };
   std::vector<StringTable> tables_;
   std::vector<Block> blocks_;

@@ -20,9 +20,9 @@ struct MergeParams {
   Merge merge = Merge::kCos;
   float scale = 1.0f;  // cos only: the Dense layer's weight
   float bias = 0.0f;   // cos only: the Dense layer's bias
-  // cos only, training: rescale each updated row to unit length after every step
-  // (projected SGD on the sphere; the cosine itself does not depend on the length).
-  bool unit_rows = false;
+  // cos only, training: after every step, rows longer than this are scaled back to it
+  // (a max-norm constraint; the cosine itself does not depend on the length); 0: none.
+  float max_norm = 0.0f;
 };
 
 // The floor under |x|^2 when normalising, as in Keras' l2_normalize.

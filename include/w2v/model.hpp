@@ -36,12 +36,12 @@ struct ModelInit {
   float word_range = 0.5f;
   // Context vectors: same law; 0 gives word2vec.c's all-zero context vectors.
   float context_range = 0.0f;
-  // Then scale every nonzero row to unit length.
-  bool unit_rows = false;
+  // Then scale every nonzero row to this length; 0 keeps the uniform law.
+  float row_norm = 0.0f;
 };
 
-// Scales every nonzero row to unit length.
-void normalize_rows(Matrix& m);
+// Scales every nonzero row to length `norm`.
+void set_row_norms(Matrix& m, float norm);
 
 // The trainable state: input (word) and output (context) vectors plus the cos merge's
 // scale and bias.

@@ -12,7 +12,9 @@ namespace w2v {
 // One answer of a search: a row of the index and its score.
 struct Neighbor {
   std::uint32_t row = 0;
-  float score = 0;  // cosine similarity, or the 3CosMul score
+  // Cosine similarity, computed as gensim's most_similar computes it (see SearchIndex), or
+  // the 3CosMul score.
+  float score = 0;
 };
 
 // How the terms of a query turn into one score per candidate row x.
@@ -51,10 +53,18 @@ struct SearchOptions {
 // Throws UsageError for k = 0 or a negative thread count.
 void validate(const SearchOptions& options);
 
-// Unit-length copies of word vectors (zero vectors stay zero), stored for batched dot
-// products: rows are grouped in panels of 16, each panel transposed (dimension-major), so
-// one vector register holds one dimension of 16 rows and a dot product needs no horizontal
-// sum. Immutable once built; search() runs on every OpenMP thread.
+// Word vectors stored for batched dot products, with their lengths: rows are grouped in
+// panels of 16, each panel transposed (dimension-major), so one vector register holds one
+// dimension of 16 rows and a dot product needs no horizontal sum. Immutable once built;
+// search() runs on every OpenMP thread.
+//
+// Cosine scores are gensim's (KeyedVectors.most_similar, numpy on the reference BLAS) to
+// the last bit, so that near ties break the same way: |x| is numpy's float32 norm
+// (pairwise sum of the squares), a term's unit vector is x / |x| in float32, the query
+// vector is the float32 mean of the weighted unit vectors (the positive terms first) made
+// unit length in double and rounded to float32, and the score is the float32 dot product
+// of x with it, summed in dimension order, divided by |x|. (gensim's numbers depend on
+// its BLAS: with OpenBLAS, sums in another order, they may differ in the last bit.)
 class SearchIndex {
  public:
   static constexpr std::size_t kPanelRows = 16;
@@ -64,27 +74,41 @@ class SearchIndex {
 
   std::size_t size() const { return rows_; }
   std::size_t dim() const { return dim_; }
-  // Writes the unit vector of `row` to out[0, dim).
+  // Writes the unit vector of `row` to out[0, dim): x / |x| in float32, as gensim's
+  // get_vector(norm=True); a zero vector stays zero.
   void copy_unit(std::size_t row, float* out) const;
-  // Cosine similarity of two rows.
+  // Cosine similarity of two rows, computed in double.
   float similarity(std::size_t a, std::size_t b) const;
 
   // The best options.k rows for each query, best first (equal scores: lower row first).
   // A cosine query whose vector sums to zero (king - king) gets no answers. Queries are
   // answered in batches: one pass over the candidate rows computes their dot products with
   // every distinct term of the batch (a matrix product), then each query combines its
-  // terms' products and keeps its top k. Throws Error for a term row out of range.
+  // terms' products and keeps its top k. For a cosine query that fast score only chooses:
+  // the rows it puts within its rounding error of the k-th best are scored again the way
+  // gensim scores them (see above), and those scores rank and are returned. Throws Error
+  // for a term row out of range.
   std::vector<std::vector<Neighbor>> search(const std::vector<Query>& queries,
                                             const SearchOptions& options) const;
 
  private:
   const float* panel(std::size_t p) const { return panels_.get() + p * dim_ * kPanelRows; }
+  // gensim's query vector for `query` (unit length; zeros for an empty sum) to out[0, dim);
+  // `unit` is scratch space for dim floats.
+  void gensim_mean(const Query& query, float* unit, float* out) const;
+  // Sets each score of rows[0, n) to gensim's cosine of its row with the query vector
+  // `mean`.
+  void gensim_scores(Neighbor* rows, std::size_t n, const float* mean) const;
 
   struct Free {
     void operator()(float* p) const;
   };
   // Panel p, dimension d, lane l: row 16 p + l at [(p * dim + d) * 16 + l]; 64-byte aligned.
+  // The vectors as given, not normalized.
   std::unique_ptr<float[], Free> panels_;
+  std::vector<float> norms_;    // |x| per row, as numpy computes it in float32
+  // 1 / |x| per row from a double sum, 0 for a zero vector and the last panel's padding.
+  std::vector<float> inverse_;
   std::size_t rows_ = 0, dim_ = 0;
 };
 

@@ -3,6 +3,8 @@
 #include <string_view>
 #include <vector>
 
+#include "w2v/huge_page_allocator.hpp"
+
 namespace w2v {
 
 // An open-addressing hash table that gives each distinct word a dense id (0, 1, 2, ...
@@ -33,21 +35,45 @@ class StringTable {
   std::int64_t count(std::uint32_t id) const { return counts_[id]; }
   void reserve(std::size_t words);
 
+  // What a probe compares before touching the arena: the first 8 bytes of the word and a
+  // tag of hash and length bits. Words of up to 8 bytes are decided by the slot alone, so
+  // a lookup costs one cache line.
+  struct Key {
+    std::uint64_t head;
+    std::uint32_t tag;
+    std::uint64_t hash;
+  };
+  static Key key_of(std::string_view word);
+  // The same operations with the key computed by the caller, and a hint to fetch the
+  // slot a key probes first, so that lookups can be pipelined.
+  std::uint32_t insert(std::string_view word, const Key& key);
+  std::uint32_t add(std::string_view word, const Key& key) {
+    const std::uint32_t id = insert(word, key);
+    ++counts_[id];
+    return id;
+  }
+  void prefetch(const Key& key) const { __builtin_prefetch(&slots_[key.hash & mask_]); }
+
  private:
+  struct Slot {
+    std::uint64_t head;
+    std::uint32_t tag;
+    std::uint32_t id;  // kNotFound when empty
+  };
   // The slot holding `word`, or the empty slot where it belongs.
-  std::uint64_t slot_of(std::string_view word, std::uint64_t hash) const;
+  std::size_t slot_of(std::string_view word, const Key& key) const;
   void grow();
 
   std::vector<char> arena_;
   std::vector<std::uint64_t> offsets_;
   std::vector<std::uint32_t> lengths_;
-  std::vector<std::uint32_t> hashes_;
   std::vector<std::int64_t> counts_;
-  std::vector<std::uint32_t> slots_;  // id per slot, kNotFound when empty
-  std::uint64_t mask_ = 0;
+  std::vector<std::uint64_t> hashes_;  // per id, so growing never rehashes a word
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
+  std::size_t mask_ = 0;
 };
 
-// A fast 64-bit hash of a short byte string.
+// A fast 64-bit hash of a byte string.
 std::uint64_t hash_bytes(const char* data, std::size_t size);
 
 }  // namespace w2v

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -59,6 +60,23 @@ class Tokenizer {
     if (c == kHighByte) return utf8::unicode_space_length(p, static_cast<std::size_t>(end - p));
     return 0;
   }
+  // The first byte at or after p that is not printable ASCII (a separator, a control or
+  // a non-ASCII byte), eight bytes at a time.
+  static const char* skip_plain_bytes(const char* p, const char* end) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+    while (end - p >= 8) {
+      std::uint64_t x;
+      std::memcpy(&x, p, 8);
+      // High bit of each byte below 0x21 or above 0x7F; the lowest flagged byte is exact.
+      const std::uint64_t stop = ((x - kOnes * 0x21) & ~x & kHigh) | (x & kHigh);
+      if (stop != 0) return p + (__builtin_ctzll(stop) >> 3);
+      p += 8;
+    }
+    while (p < end && static_cast<unsigned char>(*p) > 0x20 && static_cast<unsigned char>(*p) < 0x80) {
+      ++p;
+    }
+    return p;
+  }
   std::string_view normalize(std::string_view raw);
 
   TokenizerOptions options_;
@@ -97,7 +115,9 @@ void Tokenizer::tokenize(std::string_view text, bool continues_word, OnWord&& on
     const char* start = p;
     bool plain = cls == kWordByte;
     ++p;
-    while (p < end) {
+    for (;;) {
+      p = skip_plain_bytes(p, end);
+      if (p == end) break;
       const ByteClass k = byte_class(static_cast<unsigned char>(*p));
       if (k == kWordByte) {
         ++p;

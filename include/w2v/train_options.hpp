@@ -39,10 +39,10 @@ struct TrainOptions {
   bool fixed_scale = false;
   // cos merge: learning rate of scale and bias as a fraction of the vectors' rate.
   float scale_lr = 1.0f;
-  // cos merge: word and context vectors start uniform in [-r, r]/dim per coordinate.
-  float cos_init = 0.5f;
-  // cos merge: keep every vector at unit length (projected SGD), see MergeParams.
-  bool unit_rows = false;
+  // cos merge: word and context vectors start in random directions with this length.
+  float cos_init = 1.0f;
+  // cos merge: after each step, vectors longer than this are scaled back (0: no limit).
+  float max_norm = 0.0f;
 
   // Share the noise words of a centre word across its window and update the block of
   // pairs as small matrix products (HogBatch); off trains one pair at a time.

@@ -55,7 +55,7 @@ std::string parameters_json(const TrainJob& job) {
       .add("fixed_scale", t.fixed_scale)
       .add("scale_lr", static_cast<double>(t.scale_lr))
       .add("cos_init", static_cast<double>(t.cos_init))
-      .add("unit_rows", t.unit_rows)
+      .add("max_norm", static_cast<double>(t.max_norm))
       .add("lr", t.lr)
       .add("epochs", t.epochs)
       .add("threads", t.threads)
@@ -159,8 +159,9 @@ void register_train(CLI::App& app, Context& context) {
   cmd->add_option("--scale-lr", job->train.scale_lr,
                   "cos: learning rate of scale and bias, as a fraction of --lr");
   cmd->add_option("--cos-init", job->train.cos_init,
-                  "cos: vectors start uniform in [-r, r]/dim per coordinate");
-  cmd->add_flag("--unit-rows", job->train.unit_rows, "cos: keep vectors at unit length");
+                  "cos: vectors start in random directions with this length");
+  cmd->add_option("--max-norm", job->train.max_norm,
+                  "cos: after each step, vectors longer than this are scaled back (0: no limit)");
   cmd->add_option("--lr", job->train.lr, "Initial learning rate (falls linearly to lr * 1e-4)");
   cmd->add_option("--epochs", job->train.epochs, "Passes over the corpus");
   cmd->add_option("--threads", job->train.threads, "Training threads (default: every core)");

@@ -83,9 +83,9 @@ inline void scale_row(float alpha, float* __restrict y, int dim) {
   for (int d = 0; d < dim; ++d) y[d] *= alpha;
 }
 
-inline void normalize_row(float* __restrict y, int dim) {
+inline void cap_norm(float* __restrict y, int dim, float max_norm) {
   const float sq = dot(y, y, dim);
-  if (sq > static_cast<float>(kNormFloor)) scale_row(1.0f / std::sqrt(sq), y, dim);
+  if (sq > max_norm * max_norm) scale_row(max_norm / std::sqrt(sq), y, dim);
 }
 
 template <class T>
@@ -241,9 +241,9 @@ void train_block(float* const* in, int m, float* const* out, int n, int positive
     }
   }
   for (int i = 0; i < m; ++i) axpy(1.0f, delta + static_cast<std::size_t>(i) * dim, in[i], dim);
-  if (cos && merge.unit_rows) {
-    for (int i = 0; i < m; ++i) normalize_row(in[i], dim);
-    for (int j = 0; j < n; ++j) normalize_row(out[j], dim);
+  if (cos && merge.max_norm > 0.0f) {
+    for (int i = 0; i < m; ++i) cap_norm(in[i], dim, merge.max_norm);
+    for (int j = 0; j < n; ++j) cap_norm(out[j], dim, merge.max_norm);
   }
 }
 
@@ -274,16 +274,17 @@ void train_block_reference(float* const* in, int m, float* const* out, int n, in
   for (int j = 0; j < n; ++j) {
     for (int d = 0; d < dim; ++d) out[j][d] += static_cast<float>(dout[j][d]);
   }
-  if (merge.merge == Merge::kCos && merge.unit_rows) {
-    auto normalize = [dim](float* row) {
+  if (merge.merge == Merge::kCos && merge.max_norm > 0.0f) {
+    const double max_norm = merge.max_norm;
+    auto cap = [dim, max_norm](float* row) {
       double sq = 0;
       for (int d = 0; d < dim; ++d) sq += double(row[d]) * row[d];
-      if (sq > kNormFloor) {
-        for (int d = 0; d < dim; ++d) row[d] = static_cast<float>(row[d] / std::sqrt(sq));
+      if (sq > max_norm * max_norm) {
+        for (int d = 0; d < dim; ++d) row[d] = static_cast<float>(row[d] * max_norm / std::sqrt(sq));
       }
     };
-    for (int i = 0; i < m; ++i) normalize(in[i]);
-    for (int j = 0; j < n; ++j) normalize(out[j]);
+    for (int i = 0; i < m; ++i) cap(in[i]);
+    for (int j = 0; j < n; ++j) cap(out[j]);
   }
 }
 
