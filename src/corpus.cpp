@@ -139,12 +139,12 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
           BlockCounter counter(table, block.ids, batch[b].text);
           tokenizers[static_cast<std::size_t>(t)].tokenize(
               batch[b].text, batch[b].continues_word,
-              [&](std::string_view word) { counter.word(word); },
-              [&] { counter.sentence_end(); });
+              [&](std::string_view word) { counter.word(word); }, [&] { counter.sentence_end(); });
         });
       }
       error.rethrow();
-      for (std::size_t b = 0; b < n; ++b) corpus.bytes_ += static_cast<std::int64_t>(batch[b].text.size());
+      for (std::size_t b = 0; b < n; ++b)
+        corpus.bytes_ += static_cast<std::int64_t>(batch[b].text.size());
     }
     // The last line of a file ends a sentence even without a newline.
     for (std::size_t b = corpus.blocks_.size(); b > first_block; --b) {

@@ -1,5 +1,6 @@
 #include "w2v/input.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -7,7 +8,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 
 #include "w2v/error.hpp"
 #include "w2v/utf8.hpp"

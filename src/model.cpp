@@ -1,11 +1,11 @@
 #include "w2v/model.hpp"
 
+#include <sys/mman.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <new>
-
-#include <sys/mman.h>
 
 #include "w2v/rng.hpp"
 
@@ -66,6 +66,30 @@ void set_row_norms(Matrix& m, float norm) {
       for (std::size_t c = 0; c < m.cols(); ++c) row[c] *= inv;
     }
   }
+}
+
+namespace {
+
+float inverse_norm(const float* row, std::size_t n) {
+  double sq = 0;
+  for (std::size_t c = 0; c < n; ++c) sq += double(row[c]) * row[c];
+  return sq > 0 ? static_cast<float>(1.0 / std::sqrt(sq)) : 0.0f;
+}
+
+}  // namespace
+
+Matrix add_unit_rows(const Matrix& words, const Matrix& contexts, float context_weight) {
+  Matrix sum(words.rows(), words.cols());
+#pragma omp parallel for schedule(static)
+  for (std::size_t r = 0; r < words.rows(); ++r) {
+    const float* w = words.row(r);
+    const float* c = contexts.row(r);
+    const float wi = inverse_norm(w, words.cols());
+    const float ci = context_weight * inverse_norm(c, words.cols());
+    float* out = sum.row(r);
+    for (std::size_t k = 0; k < words.cols(); ++k) out[k] = wi * w[k] + ci * c[k];
+  }
+  return sum;
 }
 
 Model::Model(std::size_t vocab_size, std::size_t dim, const MergeParams& merge_params,

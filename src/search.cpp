@@ -571,9 +571,9 @@ std::vector<std::vector<Neighbor>> SearchIndex::search(const std::vector<Query>&
           weights += std::fabs(c);
         }
         // See kMarginUlps.
-        prepared.margin = static_cast<float>(
-            kMarginUlps * static_cast<double>(dim_ + prepared.terms + 8) * (1.0 + weights) *
-            std::ldexp(1.0, -24));
+        prepared.margin =
+            static_cast<float>(kMarginUlps * static_cast<double>(dim_ + prepared.terms + 8) *
+                               (1.0 + weights) * std::ldexp(1.0, -24));
       }
       batch.queries.push_back(prepared);
     }

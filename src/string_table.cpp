@@ -21,7 +21,8 @@ inline std::uint64_t load_head(const char* data, std::size_t size) {
     std::memcpy(&hi, data + size - 4, 4);
     v = lo | (static_cast<std::uint64_t>(hi) << ((size - 4) * 8));
   } else {
-    for (std::size_t i = 0; i < size; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(data[i])) << (8 * i);
+    for (std::size_t i = 0; i < size; ++i)
+      v |= static_cast<std::uint64_t>(static_cast<unsigned char>(data[i])) << (8 * i);
   }
   return v;
 }
@@ -51,7 +52,8 @@ StringTable::Key StringTable::key_of(std::string_view word) {
   return key;
 }
 
-StringTable::StringTable() : slots_(kInitialSlots, Slot{0, 0, kNotFound}), mask_(kInitialSlots - 1) {}
+StringTable::StringTable()
+    : slots_(kInitialSlots, Slot{0, 0, kNotFound}), mask_(kInitialSlots - 1) {}
 
 void StringTable::reserve(std::size_t words) {
   offsets_.reserve(words);

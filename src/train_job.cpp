@@ -1,6 +1,7 @@
 #include "w2v/train_job.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <memory>
 
 #include "w2v/atomic_file.hpp"
@@ -32,8 +33,7 @@ std::vector<std::pair<std::string, std::int64_t>> vocabulary_counts(const Corpus
 
 std::string min_count_message(const std::vector<std::pair<std::string, std::int64_t>>& counts,
                               const VocabOptions& options) {
-  std::string message =
-      "no word reaches --min-count " + std::to_string(options.min_count);
+  std::string message = "no word reaches --min-count " + std::to_string(options.min_count);
   const auto* best = &counts.front();
   for (const auto& wc : counts) {
     if (wc.second > best->second) best = &wc;
@@ -78,6 +78,14 @@ void validate(const TrainJob& job) {
   validate(job.corpus);
   validate(job.train);
   if (job.output.empty()) throw UsageError("no output: give -o/--output PATH");
+  if (job.add_context && !(*job.add_context >= 0 && std::isfinite(*job.add_context))) {
+    throw UsageError("--add-context must be >= 0, got " + std::to_string(*job.add_context));
+  }
+}
+
+float context_weight(const TrainJob& job) {
+  if (job.add_context) return *job.add_context;
+  return job.train.merge == Merge::kCos ? kDefaultCosContextWeight : 0.0f;
 }
 
 TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
@@ -102,7 +110,13 @@ TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
   report.train = train(model, prepared.corpus, prepared.vocab, job.train, hooks);
 
   const VectorFormat format = job.format.value_or(format_for_path(job.output));
-  write_vectors(output, format, prepared.vocab.words(), model.words);
+  const float weight = context_weight(job);
+  if (weight > 0.0f) {
+    write_vectors(output, format, prepared.vocab.words(),
+                  add_unit_rows(model.words, model.contexts, weight));
+  } else {
+    write_vectors(output, format, prepared.vocab.words(), model.words);
+  }
   if (context_output) {
     write_vectors(*context_output, format_for_path(job.save_context), prepared.vocab.words(),
                   model.contexts);

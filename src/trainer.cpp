@@ -106,8 +106,8 @@ struct SharedRun {
     }
     TrainProgress p;
     p.elapsed_seconds = std::chrono::duration<double>(now - start).count();
-    p.fraction =
-        std::min(1.0, static_cast<double>(words) / static_cast<double>(std::max<std::int64_t>(1, total_words)));
+    p.fraction = std::min(1.0, static_cast<double>(words) /
+                                   static_cast<double>(std::max<std::int64_t>(1, total_words)));
     p.epochs = options.epochs;
     p.epoch = std::min(epoch + 1, p.epochs);
     p.words_per_second_per_thread =

@@ -47,7 +47,7 @@ std::vector<double> implied_distribution(const w2v::AliasSampler& s) {
     const std::uint64_t high = ((cell << 32) + n - 1) / n;
     REQUIRE(((high * n) >> 32) == cell);
     auto draw = [&](std::uint64_t low) { return s.draw((high << 32) | low); };
-    const std::uint32_t own = draw(0);  // low 0 is below any nonzero keep threshold
+    const std::uint32_t own = draw(0);      // low 0 is below any nonzero keep threshold
     std::uint64_t lo = 0, hi = 1ull << 32;  // draws give `own` for low < lo
     while (lo < hi) {
       const std::uint64_t mid = lo + (hi - lo) / 2;

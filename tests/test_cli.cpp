@@ -28,8 +28,8 @@ using w2v::test::write_file;
 
 // Runs `w2v ARGS` in `dir` (ARGS is shell text).
 CommandResult w2v_in(const TempDir& dir, const std::string& args) {
-  return w2v::test::run_command("cd " + shell_quote(dir.path()) + " && " +
-                                shell_quote(W2V_BINARY) + " " + args);
+  return w2v::test::run_command("cd " + shell_quote(dir.path()) + " && " + shell_quote(W2V_BINARY) +
+                                " " + args);
 }
 
 // A small corpus with planted topics; words separated by single spaces, so counting is
@@ -84,7 +84,8 @@ Vectors parse_text(const std::string& data) {
     REQUIRE(parts.size() == v.dim + 1);
     v.words.push_back(parts[0]);
     std::vector<float> row;
-    for (std::size_t d = 1; d < parts.size(); ++d) row.push_back(std::strtof(parts[d].c_str(), nullptr));
+    for (std::size_t d = 1; d < parts.size(); ++d)
+      row.push_back(std::strtof(parts[d].c_str(), nullptr));
     v.values.push_back(row);
   }
   return v;
@@ -142,9 +143,8 @@ const std::string kFast = kQuick + " --min-count 1";
 // `args` plus small, quick settings for the options it does not set itself (an option
 // given twice is a parse error).
 std::string with_fast_defaults(std::string args) {
-  for (const auto& [option, value] : {std::pair<std::string, std::string>{"--dim", "4"},
-                                      {"--epochs", "1"},
-                                      {"--threads", "1"}}) {
+  for (const auto& [option, value] :
+       {std::pair<std::string, std::string>{"--dim", "4"}, {"--epochs", "1"}, {"--threads", "1"}}) {
     if (args.find(option + " ") == std::string::npos) args += " " + option + " " + value;
   }
   return args;
@@ -333,8 +333,7 @@ TEST_SUITE("cli") {
     auto r = w2v_in(dir, "train corpus.txt --config run.toml -q -o a.txt --metrics a.json");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK(w2v::test::lines(read_file(dir.file("a.txt")))[0] == "48 7");
-    r = w2v_in(dir,
-               "train corpus.txt --config run.toml --dim 5 -q -o b.txt --metrics b.json");
+    r = w2v_in(dir, "train corpus.txt --config run.toml --dim 5 -q -o b.txt --metrics b.json");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK(w2v::test::lines(read_file(dir.file("b.txt")))[0] == "48 5");
     // The metrics record what the config set.
@@ -389,16 +388,15 @@ TEST_SUITE("cli") {
     CHECK(lines[1] == std::to_string(vocab_size) + " " + std::to_string(in_vocab) + " " +
                           std::to_string(tokens) + " " + std::to_string(text.size()) + " " +
                           std::to_string(3 * in_vocab) + " True True True True");
-    CHECK(w2v::test::lines(read_file(dir.file("v.txt")))[0] ==
-          std::to_string(vocab_size) + " 6");
+    CHECK(w2v::test::lines(read_file(dir.file("v.txt")))[0] == std::to_string(vocab_size) + " 6");
   }
 
   TEST_CASE("train --save-vocab and --read-vocab") {
     TempDir dir;
     const std::string text = make_corpus(300, 7) + "once\n";
     write_file(dir.file("corpus.txt"), text);
-    auto r = w2v_in(dir, "train corpus.txt " + kQuick +
-                             " --min-count 2 -q -o a.txt --save-vocab vocab.txt");
+    auto r = w2v_in(
+        dir, "train corpus.txt " + kQuick + " --min-count 2 -q -o a.txt --save-vocab vocab.txt");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     // `word count` lines, count descending then bytes ascending, min-count applied.
     std::vector<std::pair<std::string, std::int64_t>> expected;
@@ -416,16 +414,18 @@ TEST_SUITE("cli") {
     for (std::size_t i = 0; i < expected.size(); ++i) CHECK(a.words[i] == expected[i].first);
 
     // Training from the saved vocabulary gives the same vectors.
-    r = w2v_in(dir, "train corpus.txt " + kQuick +
-                        " --min-count 2 -q -o b.txt --read-vocab vocab.txt");
+    r = w2v_in(dir,
+               "train corpus.txt " + kQuick + " --min-count 2 -q -o b.txt --read-vocab vocab.txt");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK(read_file(dir.file("b.txt")) == read_file(dir.file("a.txt")));
 
     // A smaller vocabulary file restricts the output to its words, in its order.
     std::string small;
-    for (std::size_t i = 0; i < 10; ++i) small += expected[i].first + " " + std::to_string(expected[i].second) + "\n";
+    for (std::size_t i = 0; i < 10; ++i)
+      small += expected[i].first + " " + std::to_string(expected[i].second) + "\n";
     write_file(dir.file("small.txt"), small);
-    r = w2v_in(dir, std::string("train corpus.txt ") + kFast + " -q -o c.txt --read-vocab small.txt");
+    r = w2v_in(dir,
+               std::string("train corpus.txt ") + kFast + " -q -o c.txt --read-vocab small.txt");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     const Vectors c = parse_text(read_file(dir.file("c.txt")));
     REQUIRE(c.words.size() == 10);
@@ -435,8 +435,8 @@ TEST_SUITE("cli") {
   TEST_CASE("train --save-context writes context vectors for the same words") {
     TempDir dir;
     write_file(dir.file("corpus.txt"), make_corpus(300, 8));
-    const auto r = w2v_in(dir, std::string("train corpus.txt ") + kFast +
-                                   " -q -o w.txt --save-context c.txt");
+    const auto r =
+        w2v_in(dir, std::string("train corpus.txt ") + kFast + " -q -o w.txt --save-context c.txt");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     const Vectors w = parse_text(read_file(dir.file("w.txt")));
     const Vectors c = parse_text(read_file(dir.file("c.txt")));
@@ -450,6 +450,48 @@ TEST_SUITE("cli") {
       for (const float x : row) norm += double(x) * x;
     }
     CHECK(norm > 0);
+  }
+
+  TEST_CASE(
+      "train --add-context: unit word + ALPHA x unit context, default 0.5 for cos, 0 for dot") {
+    TempDir dir;
+    write_file(dir.file("corpus.txt"), make_corpus(300, 9));
+    const std::string base = std::string("train corpus.txt ") + kFast + " -q";
+    auto unit = [](const std::vector<float>& row) {
+      double sq = 0;
+      for (const float x : row) sq += double(x) * x;
+      std::vector<double> u(row.size());
+      for (std::size_t i = 0; i < row.size(); ++i) u[i] = row[i] / std::sqrt(sq);
+      return u;
+    };
+    for (const std::string merge : {"cos", "dot"}) {
+      CAPTURE(merge);
+      const auto raw = w2v_in(
+          dir, base + " --merge " + merge + " --add-context 0 -o raw.bin --save-context c.bin");
+      REQUIRE_MESSAGE(raw.exit_code == 0, raw.err);
+      const auto dflt = w2v_in(dir, base + " --merge " + merge + " -o default.bin");
+      const auto half = w2v_in(dir, base + " --merge " + merge + " --add-context 0.5 -o half.bin");
+      REQUIRE_MESSAGE(dflt.exit_code == 0, dflt.err);
+      REQUIRE_MESSAGE(half.exit_code == 0, half.err);
+      const Vectors w = parse_binary(read_file(dir.file("raw.bin")));
+      const Vectors c = parse_binary(read_file(dir.file("c.bin")));
+      const Vectors h = parse_binary(read_file(dir.file("half.bin")));
+      REQUIRE(h.words == w.words);
+      double max_error = 0;
+      for (std::size_t r = 0; r < w.values.size(); ++r) {
+        const auto uw = unit(w.values[r]), uc = unit(c.values[r]);
+        for (std::size_t k = 0; k < uw.size(); ++k) {
+          max_error = std::max(max_error, std::abs(uw[k] + 0.5 * uc[k] - h.values[r][k]));
+        }
+      }
+      CHECK(max_error < 1e-5);
+      const std::string expected = merge == "cos" ? "half.bin" : "raw.bin";
+      CHECK(read_file(dir.file("default.bin")) == read_file(dir.file(expected)));
+    }
+    const auto bad = w2v_in(dir, base + " --add-context -1 -o bad.bin");
+    CHECK(bad.exit_code == 2);
+    check_one_line_error(bad, "--add-context");
+    CHECK_FALSE(w2v::test::file_exists(dir.file("bad.bin")));
   }
 
   TEST_CASE("train: text or word2vec binary by the output name or --format") {
@@ -483,7 +525,8 @@ TEST_SUITE("cli") {
     for (const auto& word : b.words) size += word.size() + 1 + 4 * 8 + 1;
     CHECK(bin.size() == size);
     SUBCASE("an unknown --format is a usage error") {
-      const auto r = w2v_in(dir, std::string("train corpus.txt ") + kFast + " -o x.txt --format csv");
+      const auto r =
+          w2v_in(dir, std::string("train corpus.txt ") + kFast + " -o x.txt --format csv");
       CHECK(r.exit_code == 2);
       CHECK(!w2v::test::file_exists(dir.file("x.txt")));
     }
@@ -545,12 +588,14 @@ TEST_SUITE("cli") {
       for (std::size_t i = 0; i < 25; ++i) CHECK(first[i] == lines[i]);
       const auto zero = w2v_in(dir, "pairs corpus.txt " + opts + " --limit 0");
       CHECK(zero.out == all.out);
-      const auto other = w2v_in(dir, "pairs corpus.txt --min-count 1 --window 3 --negative 4 "
-                                     "--seed 6 --limit 200");
+      const auto other = w2v_in(dir,
+                                "pairs corpus.txt --min-count 1 --window 3 --negative 4 "
+                                "--seed 6 --limit 200");
       CHECK(other.out != w2v_in(dir, "pairs corpus.txt " + opts + " --limit 200").out);
     }
     SUBCASE("input side and batch switch the layout") {
-      const auto center = w2v_in(dir, "pairs corpus.txt " + opts + " --input-side center --limit 50");
+      const auto center =
+          w2v_in(dir, "pairs corpus.txt " + opts + " --input-side center --limit 50");
       REQUIRE(center.exit_code == 0);
       CHECK(w2v::test::lines(center.out).size() == 50);
       CHECK(center.out != w2v_in(dir, "pairs corpus.txt " + opts + " --limit 50").out);
@@ -585,7 +630,8 @@ TEST_SUITE("suite") {
     // entry then filters for a truncated name, matches no test case and passes silently.
     std::vector<std::string> bad;
     int names = 0;
-    for (const auto& entry : std::filesystem::directory_iterator(std::string(W2V_SOURCE_DIR) + "/tests")) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(W2V_SOURCE_DIR) + "/tests")) {
       if (entry.path().extension() != ".cpp") continue;
       const std::string text = read_file(entry.path().string());
       for (std::size_t pos = text.find("TEST_CASE(\""); pos != std::string::npos;

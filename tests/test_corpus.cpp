@@ -25,7 +25,8 @@ using Counts = std::map<std::string, std::int64_t>;
 // split is the exact oracle. Zipf-like word frequencies, some multi-byte words.
 std::string make_text(std::uint64_t seed, int lines, Sentences* sentences) {
   w2v::Rng rng(seed);
-  const std::vector<std::string> stems = {"w", "\xC3\xA9t\xC3\xA9", "\xE6\x97\xA5", "k\xF0\x9F\x98\x80"};
+  const std::vector<std::string> stems = {"w", "\xC3\xA9t\xC3\xA9", "\xE6\x97\xA5",
+                                          "k\xF0\x9F\x98\x80"};
   std::string text;
   for (int l = 0; l < lines; ++l) {
     std::vector<std::string> sentence;
@@ -303,7 +304,8 @@ TEST_SUITE("corpus") {
       CHECK(c.end > c.begin);
       pos = c.end;
       std::uint32_t words = 0;
-      for (std::uint32_t p = c.begin; p < c.end; ++p) words += corpus.blocks[c.block][p] != w2v::kSentenceEnd;
+      for (std::uint32_t p = c.begin; p < c.end; ++p)
+        words += corpus.blocks[c.block][p] != w2v::kSentenceEnd;
       CHECK(words < 2 * w2v::kChunkWords);
     }
     CHECK(block + 1 == corpus.blocks.size());

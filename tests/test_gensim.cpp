@@ -201,18 +201,17 @@ TEST_SUITE("gensim") {
         expressions += b + " -" + a + " +" + c + "\n";  // gensim sums b and c, then -a
       }
       const std::string restrict = " --restrict " + std::to_string(kRestrict);
-      const auto a = qtest::run_w2v("analogy " + dir / "v.bin" + restrict + " -k 5 --json",
-                                    questions);
+      const auto a =
+          qtest::run_w2v("analogy " + dir / "v.bin" + restrict + " -k 5 --json", questions);
       REQUIRE(a.status == 0);
       CHECK(check_tops(analogies, a.out) > 500);
-      const auto e = qtest::run_w2v("nearest " + dir / "v.bin" + restrict + " -k 5 --json",
-                                    expressions);
+      const auto e =
+          qtest::run_w2v("nearest " + dir / "v.bin" + restrict + " -k 5 --json", expressions);
       REQUIRE(e.status == 0);
       check_tops(analogies, e.out);
       std::string words;
       for (const qtest::Json& q : g["nearest_tops"].array) words += q["query"][0].string + "\n";
-      const auto n =
-          qtest::run_w2v("nearest " + dir / "v.bin" + restrict + " -k 5 --json", words);
+      const auto n = qtest::run_w2v("nearest " + dir / "v.bin" + restrict + " -k 5 --json", words);
       REQUIRE(n.status == 0);
       CHECK(check_tops(g["nearest_tops"], n.out) == 500);
     }

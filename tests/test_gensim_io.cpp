@@ -79,13 +79,18 @@ TEST_SUITE("gensim_io") {
     TempDir dir;
     // Multi-byte words of 2, 3 and 4 bytes per character, next to ASCII ones.
     const std::vector<std::string> words = {
-        "alpha", "beta", "gamma", "\xC3\xBC" "ber",                      // über
-        "na\xC3\xAFve",                                                   // naïve
-        "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E",                           // 日本語
-        "\xF0\x9F\x98\x80",                                               // 😀
-        "\xCE\xA9\xCE\xBC\xCE\xAD\xCE\xB3\xCE\xB1",                       // Ωμέγα
-        "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82",               // Привет
-        "caf\xC3\xA9-au-lait", "x"};
+        "alpha",
+        "beta",
+        "gamma",
+        "\xC3\xBC"
+        "ber",                                               // über
+        "na\xC3\xAFve",                                      // naïve
+        "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E",              // 日本語
+        "\xF0\x9F\x98\x80",                                  // 😀
+        "\xCE\xA9\xCE\xBC\xCE\xAD\xCE\xB3\xCE\xB1",          // Ωμέγα
+        "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82",  // Привет
+        "caf\xC3\xA9-au-lait",
+        "x"};
     std::string corpus;
     for (int line = 0; line < 200; ++line) {
       for (int i = 0; i < 8; ++i) {
@@ -109,9 +114,9 @@ TEST_SUITE("gensim_io") {
       REQUIRE(ours.size() == words.size());
       REQUIRE(dim == 12);
 
-      const auto loaded = w2v::test::run_command("/usr/bin/python3 " +
-                                                 shell_quote(dir.file("load.py")) + " " +
-                                                 shell_quote(out) + (binary ? " bin" : " text"));
+      const auto loaded =
+          w2v::test::run_command("/usr/bin/python3 " + shell_quote(dir.file("load.py")) + " " +
+                                 shell_quote(out) + (binary ? " bin" : " text"));
       REQUIRE_MESSAGE(loaded.exit_code == 0,
                       "gensim could not load the file (is gensim installed for /usr/bin/python3?): "
                           << loaded.err);

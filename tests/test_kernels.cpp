@@ -18,8 +18,8 @@ using w2v::Matrix;
 using w2v::Merge;
 using w2v::MergeParams;
 
-constexpr std::size_t kDim = 100;     // columns; Matrix pads rows to a stride of 112
-constexpr int kStride = 112;          // what the trainer passes as dim
+constexpr std::size_t kDim = 100;  // columns; Matrix pads rows to a stride of 112
+constexpr int kStride = 112;       // what the trainer passes as dim
 
 void fill(Matrix& m, std::uint64_t seed, float range) {
   w2v::Rng rng(seed);
@@ -60,7 +60,8 @@ double max_difference(const Matrix& a, const Matrix& b) {
   for (std::size_t r = 0; r < a.rows(); ++r) {
     for (std::size_t c = 0; c < a.stride(); ++c) {
       const double diff = std::fabs(double(a.row(r)[c]) - b.row(r)[c]);
-      if (!(diff <= worst)) worst = std::isnan(diff) ? std::numeric_limits<double>::infinity() : diff;
+      if (!(diff <= worst))
+        worst = std::isnan(diff) ? std::numeric_limits<double>::infinity() : diff;
     }
   }
   return worst;
@@ -218,8 +219,8 @@ TEST_SUITE("kernels") {
 
   TEST_CASE("a NaN or infinite row stops the step before anything changes") {
     for (const Merge merge : {Merge::kCos, Merge::kDot}) {
-      for (const float bad : {std::numeric_limits<float>::quiet_NaN(),
-                              std::numeric_limits<float>::infinity()}) {
+      for (const float bad :
+           {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
         const std::string merge_name = w2v::merge_name(merge);
         CAPTURE(merge_name);
         CAPTURE(bad);
@@ -233,10 +234,10 @@ TEST_SUITE("kernels") {
         const MergeParams params{merge, 5.0f, 0.0f};
         w2v::detail::BlockScratch scratch;
         w2v::detail::BlockStats fast, ref;
-        w2v::detail::train_block(in_a.data(), 2, out_a.data(), 3, 1, kStride, 0.025f, params, scratch,
-                                 fast);
-        w2v::detail::train_block_reference(in_b.data(), 2, out_b.data(), 3, 1, kStride, 0.025f, params,
-                                           ref);
+        w2v::detail::train_block(in_a.data(), 2, out_a.data(), 3, 1, kStride, 0.025f, params,
+                                 scratch, fast);
+        w2v::detail::train_block_reference(in_b.data(), 2, out_b.data(), 3, 1, kStride, 0.025f,
+                                           params, ref);
         CHECK_FALSE(fast.finite);
         CHECK_FALSE(ref.finite);
         CHECK(max_difference(rows.words_a, start.words_a) == 0.0);
@@ -286,8 +287,8 @@ TEST_SUITE("kernels") {
       const float got = w2v::detail::fast_log(x);
       const double error = std::fabs(got - exact);
       const float f = static_cast<float>(exact);
-      const double spacing = std::nextafter(std::fabs(f), std::numeric_limits<float>::infinity()) -
-                             std::fabs(f);
+      const double spacing =
+          std::nextafter(std::fabs(f), std::numeric_limits<float>::infinity()) - std::fabs(f);
       if (std::fabs(exact) < 8) worst_abs = std::max(worst_abs, error);
       worst_ratio = std::max(worst_ratio, error / std::max(1e-6, 2 * spacing));
     }

@@ -104,7 +104,8 @@ Outcome train_and_score(w2v::Merge merge, int threads, bool batch) {
   std::vector<std::vector<double>> unit(n, std::vector<double>(dim));
   for (std::size_t i = 0; i < n; ++i) {
     double norm = 0;
-    for (std::size_t d = 0; d < dim; ++d) norm += double(model.words.row(i)[d]) * model.words.row(i)[d];
+    for (std::size_t d = 0; d < dim; ++d)
+      norm += double(model.words.row(i)[d]) * model.words.row(i)[d];
     norm = std::sqrt(std::max(norm, 1e-30));
     for (std::size_t d = 0; d < dim; ++d) unit[i][d] = model.words.row(i)[d] / norm;
   }
@@ -140,11 +141,10 @@ void check_learns(w2v::Merge merge, int threads, bool batch) {
   CAPTURE(o.worst_word);
   CAPTURE(o.stats.final_loss);
   CAPTURE(o.seconds);
-  MESSAGE(std::string(w2v::merge_name(merge)) << ", " << threads << " thread(s), batch_negatives "
-                                 << std::string(batch ? "on" : "off") << ": " << o.neighbours_in_topic * 100
-                                 << "% of neighbours in topic (worst word " << o.worst_word
-                                 << "/5), final loss " << o.stats.final_loss << ", "
-                                 << o.seconds << " s");
+  MESSAGE(std::string(w2v::merge_name(merge))
+          << ", " << threads << " thread(s), batch_negatives " << std::string(batch ? "on" : "off")
+          << ": " << o.neighbours_in_topic * 100 << "% of neighbours in topic (worst word "
+          << o.worst_word << "/5), final loss " << o.stats.final_loss << ", " << o.seconds << " s");
   CHECK(o.neighbours_in_topic >= 0.9);
   CHECK(std::isfinite(o.stats.final_loss));
   CHECK(o.stats.pairs > 0);
@@ -202,13 +202,20 @@ TEST_SUITE("learning") {
     }
   }
 
-
   TEST_CASE("cos merge, 1 thread, batch_negatives on") { check_learns(w2v::Merge::kCos, 1, true); }
   TEST_CASE("cos merge, 2 threads, batch_negatives on") { check_learns(w2v::Merge::kCos, 2, true); }
-  TEST_CASE("cos merge, 1 thread, batch_negatives off") { check_learns(w2v::Merge::kCos, 1, false); }
-  TEST_CASE("cos merge, 2 threads, batch_negatives off") { check_learns(w2v::Merge::kCos, 2, false); }
+  TEST_CASE("cos merge, 1 thread, batch_negatives off") {
+    check_learns(w2v::Merge::kCos, 1, false);
+  }
+  TEST_CASE("cos merge, 2 threads, batch_negatives off") {
+    check_learns(w2v::Merge::kCos, 2, false);
+  }
   TEST_CASE("dot merge, 1 thread, batch_negatives on") { check_learns(w2v::Merge::kDot, 1, true); }
   TEST_CASE("dot merge, 2 threads, batch_negatives on") { check_learns(w2v::Merge::kDot, 2, true); }
-  TEST_CASE("dot merge, 1 thread, batch_negatives off") { check_learns(w2v::Merge::kDot, 1, false); }
-  TEST_CASE("dot merge, 2 threads, batch_negatives off") { check_learns(w2v::Merge::kDot, 2, false); }
+  TEST_CASE("dot merge, 1 thread, batch_negatives off") {
+    check_learns(w2v::Merge::kDot, 1, false);
+  }
+  TEST_CASE("dot merge, 2 threads, batch_negatives off") {
+    check_learns(w2v::Merge::kDot, 2, false);
+  }
 }

@@ -38,7 +38,8 @@ double loss(const MergeParams& p, const std::vector<float>& u, const std::vector
 }
 
 // The logit and loss written out independently, in double.
-double oracle_logit(const MergeParams& p, const std::vector<float>& u, const std::vector<float>& v) {
+double oracle_logit(const MergeParams& p, const std::vector<float>& u,
+                    const std::vector<float>& v) {
   double uv = 0, uu = 0, vv = 0;
   for (std::size_t i = 0; i < u.size(); ++i) {
     uv += double(u[i]) * v[i];
@@ -134,7 +135,8 @@ TEST_SUITE("merge") {
           CHECK_MESSAGE(close(g.dv[d], fv, 1e-4, 1e-6), "dv " << g.dv[d] << " vs " << fv);
         }
         if (merge == Merge::kCos) {
-          const double fs = central_difference(p.scale, h, f), fb = central_difference(p.bias, h, f);
+          const double fs = central_difference(p.scale, h, f),
+                       fb = central_difference(p.bias, h, f);
           CHECK_MESSAGE(close(g.dscale, fs, 1e-4, 1e-6), "dscale " << g.dscale << " vs " << fs);
           CHECK_MESSAGE(close(g.dbias, fb, 1e-4, 1e-6), "dbias " << g.dbias << " vs " << fb);
         } else {

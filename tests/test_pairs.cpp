@@ -210,16 +210,17 @@ TEST_SUITE("pairs") {
     const auto sentences = distinct_sentences(50, 8);
     for (const bool batch : {true, false}) {
       for (const InputSide side : {InputSide::kContext, InputSide::kCenter}) {
-        for (const auto& blocks : generate_per_sentence(setup, options(3, 4, batch, side), 5, sentences)) {
-         for (const auto& g : group(blocks, 4, batch, side)) {
-          for (const auto& [obs, noise] : g.noise) {
-            if (side == InputSide::kContext) {
-              CHECK(obs == g.center);
-            } else {
-              CHECK(std::find(g.contexts.begin(), g.contexts.end(), obs) != g.contexts.end());
+        for (const auto& blocks :
+             generate_per_sentence(setup, options(3, 4, batch, side), 5, sentences)) {
+          for (const auto& g : group(blocks, 4, batch, side)) {
+            for (const auto& [obs, noise] : g.noise) {
+              if (side == InputSide::kContext) {
+                CHECK(obs == g.center);
+              } else {
+                CHECK(std::find(g.contexts.begin(), g.contexts.end(), obs) != g.contexts.end());
+              }
             }
           }
-         }
         }
       }
     }
@@ -237,9 +238,11 @@ TEST_SUITE("pairs") {
         CHECK(blocks[0].in.size() == 1);
         CHECK(blocks[1].in.size() == 1);
         // in -> out[0]: context side predicts the centre from the context.
-        const std::uint32_t first_center = side == InputSide::kContext ? blocks[0].out[0] : blocks[0].in[0];
+        const std::uint32_t first_center =
+            side == InputSide::kContext ? blocks[0].out[0] : blocks[0].in[0];
         CHECK(first_center == 7);
-        const std::uint32_t first_context = side == InputSide::kContext ? blocks[0].in[0] : blocks[0].out[0];
+        const std::uint32_t first_context =
+            side == InputSide::kContext ? blocks[0].in[0] : blocks[0].out[0];
         CHECK(first_context == 9);
       }
     }
@@ -283,8 +286,9 @@ TEST_SUITE("pairs") {
       }
       sentences.push_back(ids);
     }
-    const auto groups = group(generate(setup, options(3, 0, true, InputSide::kCenter), 9, sentences),
-                              0, true, InputSide::kCenter);
+    const auto groups =
+        group(generate(setup, options(3, 0, true, InputSide::kCenter), 9, sentences), 0, true,
+              InputSide::kCenter);
     std::int64_t centers0 = 0, centers_other = 0;
     for (const auto& g : groups) (g.center == 0 ? centers0 : centers_other) += 1;
     const double n = 2000.0 * 25;

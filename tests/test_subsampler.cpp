@@ -37,7 +37,8 @@ TEST_SUITE("subsampler") {
     CHECK(w2v::Subsampler::keep_probability(100000000, 1000000000, 1e-5) ==
           doctest::Approx(std::sqrt(1e-5 * 1e9 / 1e8) + 1e-5 * 1e9 / 1e8));
     SUBCASE("threshold 0 keeps everything") {
-      for (const std::int64_t c : counts) CHECK(w2v::Subsampler::keep_probability(c, 6000000, 0.0) == 1.0);
+      for (const std::int64_t c : counts)
+        CHECK(w2v::Subsampler::keep_probability(c, 6000000, 0.0) == 1.0);
     }
   }
 

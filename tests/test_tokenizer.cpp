@@ -42,10 +42,9 @@ std::string encode(char32_t c) {
   return out;
 }
 
-const std::vector<char32_t> kUnicodeSpaces = {0x85,   0xA0,   0x1680, 0x2000, 0x2001, 0x2002,
-                                              0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
-                                              0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F,
-                                              0x3000};
+const std::vector<char32_t> kUnicodeSpaces = {
+    0x85,   0xA0,   0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
+    0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
 
 // Feeds `pieces` to one tokenizer in turn; the tokens, with kEnd for each sentence end.
 std::vector<std::string> tokenize_pieces(const std::vector<w2v::TextBlock>& pieces,
@@ -55,8 +54,7 @@ std::vector<std::string> tokenize_pieces(const std::vector<w2v::TextBlock>& piec
   std::vector<std::string> tokens;
   for (const auto& piece : pieces) {
     tokenizer.tokenize(
-        piece.text, piece.continues_word,
-        [&](std::string_view word) { tokens.emplace_back(word); },
+        piece.text, piece.continues_word, [&](std::string_view word) { tokens.emplace_back(word); },
         [&] { tokens.push_back(kEnd); });
   }
   if (stats != nullptr) *stats = tokenizer.stats();
@@ -90,7 +88,11 @@ TEST_SUITE("tokenizer") {
     }
     // Other ASCII bytes, controls included, belong to words.
     CHECK(tokenize("a,b.c;d") == Tokens{"a,b.c;d"});
-    CHECK(tokenize(std::string("a\x01" "b\x1F" "c")) == Tokens{std::string("a\x01" "b\x1F" "c")});
+    CHECK(tokenize(std::string("a\x01"
+                               "b\x1F"
+                               "c")) == Tokens{std::string("a\x01"
+                                                           "b\x1F"
+                                                           "c")});
   }
 
   TEST_CASE("each Unicode space separates words, other multi-byte characters do not") {
@@ -101,7 +103,8 @@ TEST_SUITE("tokenizer") {
         CHECK(tokenize("alpha" + sp + "beta") == Tokens{"alpha", "beta"});
         CHECK(tokenize(sp + "alpha" + sp + sp + "\xC3\xA9t\xC3\xA9" + sp) ==
               Tokens{"alpha", "\xC3\xA9t\xC3\xA9"});
-        CHECK(tokenize("\xE6\x97\xA5" + sp + "\xE6\x9C\xAC") == Tokens{"\xE6\x97\xA5", "\xE6\x9C\xAC"});
+        CHECK(tokenize("\xE6\x97\xA5" + sp + "\xE6\x9C\xAC") ==
+              Tokens{"\xE6\x97\xA5", "\xE6\x9C\xAC"});
       }
     }
     SUBCASE("no other character of the code space") {
@@ -112,7 +115,8 @@ TEST_SUITE("tokenizer") {
         for (const char32_t s : kUnicodeSpaces) space = space || s == c;
         if (space) continue;
         const std::string word = "a" + encode(c) + "b";
-        REQUIRE_MESSAGE(tokenize(word) == Tokens{word}, "U+" << std::hex << static_cast<unsigned>(c));
+        REQUIRE_MESSAGE(tokenize(word) == Tokens{word},
+                        "U+" << std::hex << static_cast<unsigned>(c));
         ++checked;
       }
       CHECK(checked > 60000);
@@ -120,8 +124,8 @@ TEST_SUITE("tokenizer") {
     SUBCASE("near misses of the space encodings") {
       // Same lead bytes as spaces, different characters: U+0084, U+00A1, U+1681, U+200B,
       // U+2027, U+202A, U+2030, U+205E, U+2060, U+3001.
-      for (const char32_t c : {0x84u, 0xA1u, 0x1681u, 0x200Bu, 0x2027u, 0x202Au, 0x2030u, 0x205Eu,
-                               0x2060u, 0x3001u}) {
+      for (const char32_t c :
+           {0x84u, 0xA1u, 0x1681u, 0x200Bu, 0x2027u, 0x202Au, 0x2030u, 0x205Eu, 0x2060u, 0x3001u}) {
         const std::string word = "x" + encode(c) + "y";
         CHECK(tokenize(word) == Tokens{word});
       }
@@ -136,8 +140,7 @@ TEST_SUITE("tokenizer") {
       CHECK(tokenize("a b\r\nc\r\n") == Tokens{"a", "b", kEnd, "c", kEnd});
     }
     SUBCASE("empty and blank lines still report their newline") {
-      CHECK(tokenize("\n\na\n \t\n\nb\n") ==
-            Tokens{kEnd, kEnd, "a", kEnd, kEnd, kEnd, "b", kEnd});
+      CHECK(tokenize("\n\na\n \t\n\nb\n") == Tokens{kEnd, kEnd, "a", kEnd, kEnd, kEnd, "b", kEnd});
     }
     SUBCASE("no final newline: the last word still comes out") {
       CHECK(tokenize("a b\nc") == Tokens{"a", "b", kEnd, "c"});
@@ -168,7 +171,9 @@ TEST_SUITE("tokenizer") {
     SUBCASE("never inside a character, for every limit") {
       // 2-, 3- and 4-byte characters mixed with ASCII.
       const std::string word =
-          "\xC3\xA9" "a\xE2\x82\xAC\xF0\x9F\x98\x80\xC3\xA9\xE2\x82\xAC" "bb\xF0\x9F\x98\x80\xE6\x97\xA5";
+          "\xC3\xA9"
+          "a\xE2\x82\xAC\xF0\x9F\x98\x80\xC3\xA9\xE2\x82\xAC"
+          "bb\xF0\x9F\x98\x80\xE6\x97\xA5";
       for (std::size_t max = 4; max <= word.size() + 2; ++max) {
         options.max_word_bytes = max;
         TokenizerStats stats;
@@ -217,8 +222,10 @@ TEST_SUITE("tokenizer") {
   TEST_CASE("invalid UTF-8 is repaired with U+FFFD and counted") {
     const std::string fffd = "\xEF\xBF\xBD";
     TokenizerStats stats;
-    const Tokens tokens =
-        tokenize("ok a\xFF" "b \xC3\xA9 \xE2\x82 \xED\xA0\x80x\nfine \xC0\xAF", {}, &stats);
+    const Tokens tokens = tokenize(
+        "ok a\xFF"
+        "b \xC3\xA9 \xE2\x82 \xED\xA0\x80x\nfine \xC0\xAF",
+        {}, &stats);
     REQUIRE(tokens.size() == 8);
     CHECK(tokens[0] == "ok");
     CHECK(tokens[1] == "a" + fffd + "b");
@@ -256,9 +263,7 @@ TEST_SUITE("tokenizer") {
           Tokens{"hello", "world", "\xC3\xA0\xC3\xA9t\xC3\xA9", "\xC4\x8D\xC5\xBE",
                  "\xCE\xBB\xCF\x8C\xCE\xB3\xCE\xBF\xCF\x83", "\xD0\xBC\xD0\xB8\xD1\x80",
                  "\xE6\x97\xA5\xE6\x9C\xAC", "a\xEF\xBC\xA1"});
-    SUBCASE("off by default") {
-      CHECK(tokenize("Hello \xC3\x80") == Tokens{"Hello", "\xC3\x80"});
-    }
+    SUBCASE("off by default") { CHECK(tokenize("Hello \xC3\x80") == Tokens{"Hello", "\xC3\x80"}); }
     SUBCASE("the cut applies to the lowercased word") {
       options.max_word_bytes = 4;
       TokenizerStats stats;
@@ -293,13 +298,13 @@ TEST_SUITE("input") {
   TEST_CASE("block_cut prefers a newline in the second half, then any separator") {
     using w2v::block_cut;
     auto cut = [](const std::string& s) { return block_cut(s.data(), s.size()); };
-    CHECK(cut("aaaa bbbb\ncc dd") == 10);          // newline in the second half
-    CHECK(cut("a\nbbbbbbbbbbbbb cc") == 16);        // newline too early: last space
+    CHECK(cut("aaaa bbbb\ncc dd") == 10);     // newline in the second half
+    CHECK(cut("a\nbbbbbbbbbbbbb cc") == 16);  // newline too early: last space
     CHECK(cut("abc\t") == 4);
     CHECK(cut("abcdefgh") == 0);                    // no separator at all
     CHECK(cut("ab" + encode(0x3000) + "cd") == 5);  // only a Unicode space
     CHECK(cut("ab" + encode(0x85) + "cd" + encode(0x2009) + "e") == 9);
-    CHECK(cut("ab\xE3\x80") == 0);                  // a space cut short is not one
+    CHECK(cut("ab\xE3\x80") == 0);  // a space cut short is not one
   }
 
   TEST_CASE("InputReader: missing inputs and directories are errors naming the path") {
@@ -316,12 +321,17 @@ TEST_SUITE("input") {
     // every kind of separator, and no final newline.
     w2v::Rng rng(7);
     std::string text;
-    const std::vector<std::string> pieces = {"a", "bb", "w\xC3\xA9rd", "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E",
-                                             "\xF0\x9F\x98\x80x", std::string(150, 'L'),
-                                             "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
-                                             "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
-                                             "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
-                                             "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"};
+    const std::vector<std::string> pieces = {
+        "a",
+        "bb",
+        "w\xC3\xA9rd",
+        "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E",
+        "\xF0\x9F\x98\x80x",
+        std::string(150, 'L'),
+        "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+        "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+        "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+        "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"};
     std::vector<std::string> seps = {" ", " ", " ", "\t", "\n", "\r\n", "\n\n"};
     for (const char32_t c : kUnicodeSpaces) seps.push_back(encode(c));
     for (int i = 0; i < 600; ++i) {

@@ -20,8 +20,8 @@ class TempDir {
  public:
   TempDir() {
     const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                          "/w2v_test_XXXXXX";
+    std::string pattern =
+        std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/w2v_test_XXXXXX";
     std::vector<char> name(pattern.begin(), pattern.end());
     name.push_back('\0');
     if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
@@ -88,8 +88,7 @@ struct CommandResult {
 inline CommandResult run_command(const std::string& command) {
   TempDir scratch;
   const std::string out = scratch.file("stdout"), err = scratch.file("stderr");
-  const std::string full =
-      "( " + command + " ) >" + shell_quote(out) + " 2>" + shell_quote(err);
+  const std::string full = "( " + command + " ) >" + shell_quote(out) + " 2>" + shell_quote(err);
   const int status = std::system(full.c_str());
   CommandResult result;
   if (status == -1) throw std::runtime_error("cannot run: " + command);

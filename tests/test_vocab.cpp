@@ -1,13 +1,12 @@
 // vocab, string_table and atomic_file: counting, pruning, ordering, the `word count` file,
 // and atomic replacement of output files.
 #include <doctest/doctest.h>
-
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,8 +27,9 @@ Counts sorted(Counts counts) {
   std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
     if (a.second != b.second) return a.second > b.second;
     return std::lexicographical_compare(
-        a.first.begin(), a.first.end(), b.first.begin(), b.first.end(),
-        [](char x, char y) { return static_cast<unsigned char>(x) < static_cast<unsigned char>(y); });
+        a.first.begin(), a.first.end(), b.first.begin(), b.first.end(), [](char x, char y) {
+          return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
+        });
   });
   return counts;
 }
@@ -44,11 +44,17 @@ Counts entries(const w2v::Vocab& vocab) {
 
 TEST_SUITE("vocab") {
   TEST_CASE("from_counts orders by count, then by bytes, and indexes every word") {
-    const Counts counts = {{"b", 3}, {"a", 3}, {"zz", 10}, {"\xC3\xA9", 3}, {"c", 1},
-                           {"A", 3}, {"ab", 3}, {"y", 7}};
+    const Counts counts = {{"b", 3}, {"a", 3}, {"zz", 10}, {"\xC3\xA9", 3},
+                           {"c", 1}, {"A", 3}, {"ab", 3},  {"y", 7}};
     const auto vocab = w2v::Vocab::from_counts(counts, w2v::VocabOptions{0, 0});
-    CHECK(entries(vocab) == Counts{{"zz", 10}, {"y", 7}, {"A", 3}, {"a", 3}, {"ab", 3},
-                                   {"b", 3}, {"\xC3\xA9", 3}, {"c", 1}});
+    CHECK(entries(vocab) == Counts{{"zz", 10},
+                                   {"y", 7},
+                                   {"A", 3},
+                                   {"a", 3},
+                                   {"ab", 3},
+                                   {"b", 3},
+                                   {"\xC3\xA9", 3},
+                                   {"c", 1}});
     CHECK(vocab.total_count() == 33);
     CHECK(vocab.size() == 8);
     CHECK(vocab.words().size() == 8);
@@ -104,8 +110,12 @@ TEST_SUITE("vocab") {
 
   TEST_CASE("save and read_counts round trip") {
     w2v::test::TempDir dir;
-    const Counts counts = {{"the", 1000}, {"\xE6\x97\xA5\xE6\x9C\xAC", 20}, {"caf\xC3\xA9", 20},
-                           {"\xF0\x9F\x98\x80", 3}, {"x", 1}, {"big", 5000000000LL}};
+    const Counts counts = {{"the", 1000},
+                           {"\xE6\x97\xA5\xE6\x9C\xAC", 20},
+                           {"caf\xC3\xA9", 20},
+                           {"\xF0\x9F\x98\x80", 3},
+                           {"x", 1},
+                           {"big", 5000000000LL}};
     const auto vocab = w2v::Vocab::from_counts(counts, w2v::VocabOptions{1, 0});
     const std::string path = dir.file("vocab.txt");
     vocab.save(path);
@@ -139,16 +149,16 @@ TEST_SUITE("vocab") {
       std::string what;
     };
     const std::vector<Case> cases = {
-        {"a 1\nb\n", 2, "expected"},                        // no count
-        {"a 1\nb two\n", 2, "count"},                       // not a number
-        {"a 1\nb 2\nc -4\n", 3, "count"},                   // negative
-        {"a 1\nb 2 3\n", 2, "count"},                       // trailing field
-        {"a 1\nb 2x\n", 2, "count"},                        // trailing garbage
-        {"a 1\n 5\n", 2, "expected"},                       // no word
-        {"a 1\nb \n", 2, "count"},                          // empty count
-        {"a 1\nb 99999999999999999999999\n", 2, "count"},   // overflow
-        {"a 1\n\nb 2\na 3\n", 4, "duplicate"},              // duplicate word
-        {"a 1\nb\xFF 2\n", 2, "UTF-8"},                     // invalid UTF-8
+        {"a 1\nb\n", 2, "expected"},                       // no count
+        {"a 1\nb two\n", 2, "count"},                      // not a number
+        {"a 1\nb 2\nc -4\n", 3, "count"},                  // negative
+        {"a 1\nb 2 3\n", 2, "count"},                      // trailing field
+        {"a 1\nb 2x\n", 2, "count"},                       // trailing garbage
+        {"a 1\n 5\n", 2, "expected"},                      // no word
+        {"a 1\nb \n", 2, "count"},                         // empty count
+        {"a 1\nb 99999999999999999999999\n", 2, "count"},  // overflow
+        {"a 1\n\nb 2\na 3\n", 4, "duplicate"},             // duplicate word
+        {"a 1\nb\xFF 2\n", 2, "UTF-8"},                    // invalid UTF-8
     };
     for (const auto& c : cases) {
       CAPTURE(c.text);
@@ -164,7 +174,8 @@ TEST_SUITE("vocab") {
       CHECK(message.find('\n') == std::string::npos);
     }
     const std::string missing = dir.file("missing.txt");
-    CHECK_THROWS_WITH_AS(w2v::Vocab::read_counts(missing), doctest::Contains((missing).c_str()), w2v::Error);
+    CHECK_THROWS_WITH_AS(w2v::Vocab::read_counts(missing), doctest::Contains((missing).c_str()),
+                         w2v::Error);
   }
 
   TEST_CASE("save into a folder that does not exist fails and writes nothing") {
@@ -185,7 +196,8 @@ TEST_SUITE("string_table") {
     for (int i = 0; i < 50000; ++i) {
       // Many repeats, lengths 1..30 crossing the 8-byte hashing steps.
       const std::uint32_t k = rng.below(20000);
-      std::string w = "k" + std::to_string(k) + std::string(k % 24, static_cast<char>('a' + k % 26));
+      std::string w =
+          "k" + std::to_string(k) + std::string(k % 24, static_cast<char>('a' + k % 26));
       const auto id = table.add(w, 2);
       const auto it = ids.find(w);
       if (it == ids.end()) {
@@ -216,10 +228,16 @@ TEST_SUITE("string_table") {
 
   TEST_CASE("words that differ only after the first 8 bytes, in length, or by a NUL byte") {
     w2v::StringTable table;
-    const std::vector<std::string> words = {"abcdefgh",          "abcdefghi",
-                                            "abcdefgh" "abcdefgh", "abcdefgh" "abcdefgX",
-                                            std::string("abcdefgh\0", 9), std::string("a\0", 2),
-                                            "a",                 "b"};
+    const std::vector<std::string> words = {"abcdefgh",
+                                            "abcdefghi",
+                                            "abcdefgh"
+                                            "abcdefgh",
+                                            "abcdefgh"
+                                            "abcdefgX",
+                                            std::string("abcdefgh\0", 9),
+                                            std::string("a\0", 2),
+                                            "a",
+                                            "b"};
     for (std::size_t i = 0; i < words.size(); ++i) CHECK(table.add(words[i]) == i);
     for (std::size_t i = 0; i < words.size(); ++i) {
       CHECK(table.find(words[i]) == i);
@@ -240,7 +258,7 @@ TEST_SUITE("atomic_file") {
       w2v::AtomicFile file(path);
       file.write("new content\n");
       CHECK(w2v::test::read_file(path) == "old\n");  // still the old file
-      CHECK(dir.list().size() == 2);                  // plus the temporary
+      CHECK(dir.list().size() == 2);                 // plus the temporary
     }  // no commit: the temporary goes, the old file stays
     CHECK(w2v::test::read_file(path) == "old\n");
     CHECK(dir.list() == std::set<std::string>{"out.txt"});

@@ -24,7 +24,7 @@ class AliasSampler {
 
  private:
   struct Cell {
-    std::uint32_t keep;   // draw i when the low 32 bits are below this, else alias
+    std::uint32_t keep;  // draw i when the low 32 bits are below this, else alias
     std::uint32_t alias;
   };
   std::vector<Cell> cells_;

@@ -62,9 +62,8 @@ class CountedCorpus {
   // Reads `inputs` ("-" is standard input) once, tokenizing and counting in parallel on
   // `threads` threads. Stops with Error("interrupted") when *cancel becomes true.
   // Throws Error when an input cannot be read.
-  static CountedCorpus read(const std::vector<std::string>& inputs,
-                            const TokenizerOptions& options, int threads,
-                            const std::atomic<bool>* cancel = nullptr);
+  static CountedCorpus read(const std::vector<std::string>& inputs, const TokenizerOptions& options,
+                            int threads, const std::atomic<bool>* cancel = nullptr);
 
   // Every distinct word with its total count, in no particular order.
   std::vector<std::pair<std::string, std::int64_t>> word_counts() const;

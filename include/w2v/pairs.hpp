@@ -27,8 +27,8 @@ struct PairBlock {
 // per-thread state; the samplers are shared and read-only.
 class PairGenerator {
  public:
-  PairGenerator(const Subsampler& subsampler, const AliasSampler& noise, const TrainOptions& options,
-                Rng rng);
+  PairGenerator(const Subsampler& subsampler, const AliasSampler& noise,
+                const TrainOptions& options, Rng rng);
 
   // Subsamples `ids` (one sentence, no kSentenceEnd) and calls on_block(const PairBlock&)
   // for each block, in order.

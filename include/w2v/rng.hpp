@@ -8,7 +8,8 @@ namespace w2v {
 class Rng {
  public:
   explicit Rng(std::uint64_t seed, std::uint64_t stream = 0)
-      : state_(seed * 0x9E3779B97F4A7C15ull + stream * 0xD1B54A32D192ED03ull + 0x632BE59BD9B4E019ull) {
+      : state_(seed * 0x9E3779B97F4A7C15ull + stream * 0xD1B54A32D192ED03ull +
+               0x632BE59BD9B4E019ull) {
     next();
   }
   std::uint64_t next() {

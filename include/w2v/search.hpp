@@ -106,7 +106,7 @@ class SearchIndex {
   // Panel p, dimension d, lane l: row 16 p + l at [(p * dim + d) * 16 + l]; 64-byte aligned.
   // The vectors as given, not normalized.
   std::unique_ptr<float[], Free> panels_;
-  std::vector<float> norms_;    // |x| per row, as numpy computes it in float32
+  std::vector<float> norms_;  // |x| per row, as numpy computes it in float32
   // 1 / |x| per row from a double sum, 0 for a zero vector and the last panel's padding.
   std::vector<float> inverse_;
   std::size_t rows_ = 0, dim_ = 0;

@@ -72,7 +72,7 @@ class Tokenizer {
       if (stop != 0) return p + (__builtin_ctzll(stop) >> 3);
       p += 8;
     }
-    while (p < end && static_cast<unsigned char>(*p) > 0x20 && static_cast<unsigned char>(*p) < 0x80) {
+    while (p<end&& static_cast<unsigned char>(*p)> 0x20 && static_cast<unsigned char>(*p) < 0x80) {
       ++p;
     }
     return p;

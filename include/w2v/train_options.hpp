@@ -22,12 +22,12 @@ int default_thread_count();
 // Everything the SGD trainer needs, with word2vec.c's defaults. validate() runs once at
 // the library's entry points.
 struct TrainOptions {
-  int dim = 100;             // vector size
-  int window = 5;            // maximum half-window; each centre draws 1..window
-  int negative = 5;          // noise words per observed pair
-  double ns_exponent = 0.75; // noise distribution: unigram counts to this power
-  double sample = 1e-3;      // subsampling threshold; 0 keeps every word
-  double lr = 0.025;         // initial learning rate, falling linearly to lr * 1e-4
+  int dim = 100;              // vector size
+  int window = 5;             // maximum half-window; each centre draws 1..window
+  int negative = 5;           // noise words per observed pair
+  double ns_exponent = 0.75;  // noise distribution: unigram counts to this power
+  double sample = 1e-3;       // subsampling threshold; 0 keeps every word
+  double lr = 0.025;          // initial learning rate, falling linearly to lr * 1e-4
   int epochs = 5;
   int threads = default_thread_count();
   std::uint64_t seed = 1;
@@ -37,12 +37,15 @@ struct TrainOptions {
   float cos_scale = 5.0f;
   float cos_bias = 0.0f;
   bool fixed_scale = false;
-  // cos merge: learning rate of scale and bias as a fraction of the vectors' rate.
-  float scale_lr = 1.0f;
+  // cos merge: learning rate of scale and bias as a fraction of the vectors' rate. At the
+  // vectors' own rate the scale chases each batch and adds noise.
+  float scale_lr = 0.01f;
   // cos merge: word and context vectors start in random directions with this length.
   float cos_init = 1.0f;
   // cos merge: after each step, vectors longer than this are scaled back (0: no limit).
-  float max_norm = 0.0f;
+  // The cosine's gradient shrinks as 1/|u|: left free, norms grow and the angular step
+  // decays long before the learning rate does; pinned to 1, steps are too noisy.
+  float max_norm = 2.0f;
 
   // Share the noise words of a centre word across its window and update the block of
   // pairs as small matrix products (HogBatch); off trains one pair at a time.

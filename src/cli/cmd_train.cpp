@@ -39,6 +39,7 @@ std::string parameters_json(const TrainJob& job) {
                          : "text")
       .add("save_context", job.save_context)
       .add("save_vocab", job.save_vocab)
+      .add("add_context", static_cast<double>(context_weight(job)))
       .add("read_vocab", job.corpus.read_vocab)
       .add("min_count", static_cast<long long>(job.corpus.vocab.min_count))
       .add("max_vocab", static_cast<long long>(job.corpus.vocab.max_vocab))
@@ -87,8 +88,9 @@ std::string results_json(const TrainReport& r) {
 
 void write_metrics(const std::string& path, const TrainJob& job, const TrainReport& report) {
   JsonObject root;
-  root.add("command", "train").add_raw("parameters", parameters_json(job)).add_raw(
-      "results", results_json(report));
+  root.add("command", "train")
+      .add_raw("parameters", parameters_json(job))
+      .add_raw("results", results_json(report));
   AtomicFile file(path);
   file.write(root.str() + "\n");
   file.commit();
@@ -111,8 +113,8 @@ void log_summary(const TrainReport& r) {
   spdlog::info(
       "vocabulary {} words; trained {} tokens in {:.2f} s ({:.0f} words/s); final loss {:.4f}; "
       "total {:.2f} s",
-      r.vocab_size, r.train.words, r.train.seconds, r.train.words_per_second,
-      r.train.final_loss, r.seconds);
+      r.vocab_size, r.train.words, r.train.seconds, r.train.words_per_second, r.train.final_loss,
+      r.seconds);
 }
 
 void run(TrainJob job, const TrainFlags& flags, const Context& context) {
@@ -146,6 +148,9 @@ void register_train(CLI::App& app, Context& context) {
   cmd->add_option("--format", flags->format, "Force the output format")
       ->check(CLI::IsMember({"bin", "text"}));
   cmd->add_option("--save-context", job->save_context, "Also write the context vectors here");
+  cmd->add_option("--add-context", job->add_context,
+                  "Write unit word vector + ALPHA x unit context vector for each word; 0 writes "
+                  "the raw word vectors (default: 0.5 with --merge cos, 0 with dot)");
   cmd->add_option("--save-vocab", job->save_vocab, "Also write the vocabulary (`word count`)");
   cmd->add_option("--dim", job->train.dim, "Vector size");
   add_sampling_options(*cmd, job->train, flags->sampling);

@@ -1,7 +1,6 @@
 #include "cli/common_options.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 
 #include "w2v/error.hpp"
@@ -29,16 +28,17 @@ void add_sampling_options(CLI::App& command, TrainOptions& train, SamplingFlags&
   command.add_option("--negative", train.negative, "Noise words per observed pair");
   command.add_option("--ns-exponent", train.ns_exponent,
                      "Noise words are drawn from unigram counts to this power");
-  command.add_option("--sample", train.sample,
-                     "Subsampling threshold for frequent words (0: off)");
+  command.add_option("--sample", train.sample, "Subsampling threshold for frequent words (0: off)");
   command.add_option("--seed", train.seed, "Random seed");
-  command.add_option("--batch-negatives", flags.batch_negatives,
-                     "on: share noise words across a window, update as a block (fast); off: "
-                     "one pair at a time")
+  command
+      .add_option("--batch-negatives", flags.batch_negatives,
+                  "on: share noise words across a window, update as a block (fast); off: "
+                  "one pair at a time")
       ->check(CLI::IsMember({"on", "off"}));
-  command.add_option("--input-side", flags.input_side,
-                     "Which word of a pair is the input: context (word2vec.c) or center "
-                     "(fastText)")
+  command
+      .add_option("--input-side", flags.input_side,
+                  "Which word of a pair is the input: context (word2vec.c) or center "
+                  "(fastText)")
       ->check(CLI::IsMember({"context", "center"}));
 }
 

@@ -11,11 +11,21 @@ inline void append_json_string(std::string& out, std::string_view s) {
   out += '"';
   for (const char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           static const char* hex = "0123456789abcdef";
@@ -49,7 +59,9 @@ class JsonObject {
     append_json_string(text_, value);
     return *this;
   }
-  JsonObject& add(std::string_view key, const char* value) { return add(key, std::string_view(value)); }
+  JsonObject& add(std::string_view key, const char* value) {
+    return add(key, std::string_view(value));
+  }
   JsonObject& add(std::string_view key, double value) {
     start(key);
     append_json_number(text_, value);
@@ -60,8 +72,12 @@ class JsonObject {
     text_ += std::to_string(value);
     return *this;
   }
-  JsonObject& add(std::string_view key, int value) { return add(key, static_cast<long long>(value)); }
-  JsonObject& add(std::string_view key, long value) { return add(key, static_cast<long long>(value)); }
+  JsonObject& add(std::string_view key, int value) {
+    return add(key, static_cast<long long>(value));
+  }
+  JsonObject& add(std::string_view key, long value) {
+    return add(key, static_cast<long long>(value));
+  }
   JsonObject& add(std::string_view key, unsigned long value) {
     return add(key, static_cast<long long>(value));
   }

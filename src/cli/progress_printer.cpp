@@ -35,7 +35,9 @@ std::string format_rate(double per_second) {
 void setup_logging(bool quiet, bool verbose) {
   auto logger = spdlog::stderr_color_mt("w2v");
   logger->set_pattern("%^%v%$");
-  logger->set_level(quiet ? spdlog::level::err : verbose ? spdlog::level::debug : spdlog::level::info);
+  logger->set_level(quiet     ? spdlog::level::err
+                    : verbose ? spdlog::level::debug
+                              : spdlog::level::info);
   spdlog::set_default_logger(logger);
 }
 
@@ -59,9 +61,10 @@ void ProgressPrinter::update(const TrainProgress& p) {
     std::fflush(stderr);
     line_open_ = true;
   } else {
-    spdlog::info("progress {:.1f}%  epoch {}/{}  {:.0f} words/s/thread  lr {:.6f}  loss {:.4f}  eta {}",
-                 100.0 * p.fraction, p.epoch, p.epochs, p.words_per_second_per_thread, p.lr,
-                 p.loss, format_duration(p.eta_seconds));
+    spdlog::info(
+        "progress {:.1f}%  epoch {}/{}  {:.0f} words/s/thread  lr {:.6f}  loss {:.4f}  eta {}",
+        100.0 * p.fraction, p.epoch, p.epochs, p.words_per_second_per_thread, p.lr, p.loss,
+        format_duration(p.eta_seconds));
   }
 }
 

@@ -114,7 +114,8 @@ float* BlockScratch::out_delta(int n, int dim) { return aligned_rows(out_delta_s
 // One clone per vector ISA, picked once when the program loads, so a portable build
 // still runs the AVX2 or AVX-512 code on a machine that has it.
 #if defined(__x86_64__) && defined(__gnu_linux__) && !defined(__clang__)
-#define W2V_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define W2V_VECTOR_CLONES \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define W2V_VECTOR_CLONES
 #endif
@@ -233,7 +234,8 @@ void train_block(float* const* in, int m, float* const* out, int n, int positive
       for (int d = 0; d < dim; ++d) dj[d] = sh * oj[d];
       for (int i = 0; i < m; ++i) axpy(coef[i * n + j], in[i], dj, dim);
     }
-    for (int j = 0; j < n; ++j) axpy(1.0f, out_delta + static_cast<std::size_t>(j) * dim, out[j], dim);
+    for (int j = 0; j < n; ++j)
+      axpy(1.0f, out_delta + static_cast<std::size_t>(j) * dim, out[j], dim);
   } else {
     // Plain sums of the input rows, which this step has not changed yet.
     for (int j = 0; j < n; ++j) {
@@ -280,7 +282,8 @@ void train_block_reference(float* const* in, int m, float* const* out, int n, in
       double sq = 0;
       for (int d = 0; d < dim; ++d) sq += double(row[d]) * row[d];
       if (sq > max_norm * max_norm) {
-        for (int d = 0; d < dim; ++d) row[d] = static_cast<float>(row[d] * max_norm / std::sqrt(sq));
+        for (int d = 0; d < dim; ++d)
+          row[d] = static_cast<float>(row[d] * max_norm / std::sqrt(sq));
       }
     };
     for (int i = 0; i < m; ++i) cap(in[i]);

@@ -21,7 +21,7 @@ struct BlockScratch {
   std::vector<float> logits, cosines, coefficients, labels;
   std::vector<float> in_inverse_norm, out_inverse_norm, in_shrink, out_shrink, in_pull, out_pull;
   std::vector<float> delta_storage, out_delta_storage;
-  float* delta(int m, int dim);      // m rows of dim floats, 64-byte aligned
+  float* delta(int m, int dim);  // m rows of dim floats, 64-byte aligned
   float* out_delta(int n, int dim);
 };
 
