@@ -78,18 +78,15 @@ float inverse_norm(const float* row, std::size_t n) {
 
 }  // namespace
 
-Matrix add_unit_rows(const Matrix& words, const Matrix& contexts, float context_weight) {
-  Matrix sum(words.rows(), words.cols());
+void add_unit_rows(Matrix& words, const Matrix& contexts, float context_weight) {
 #pragma omp parallel for schedule(static)
   for (std::size_t r = 0; r < words.rows(); ++r) {
-    const float* w = words.row(r);
+    float* w = words.row(r);
     const float* c = contexts.row(r);
     const float wi = inverse_norm(w, words.cols());
     const float ci = context_weight * inverse_norm(c, words.cols());
-    float* out = sum.row(r);
-    for (std::size_t k = 0; k < words.cols(); ++k) out[k] = wi * w[k] + ci * c[k];
+    for (std::size_t k = 0; k < words.cols(); ++k) w[k] = wi * w[k] + ci * c[k];
   }
-  return sum;
 }
 
 Model::Model(std::size_t vocab_size, std::size_t dim, const MergeParams& merge_params,

@@ -111,16 +111,13 @@ TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
 
   const VectorFormat format = job.format.value_or(format_for_path(job.output));
   const float weight = context_weight(job);
-  if (weight > 0.0f) {
-    write_vectors(output, format, prepared.vocab.words(),
-                  add_unit_rows(model.words, model.contexts, weight));
-  } else {
-    write_vectors(output, format, prepared.vocab.words(), model.words);
-  }
+  // The context vectors are written as trained; the word vectors as published.
   if (context_output) {
     write_vectors(*context_output, format_for_path(job.save_context), prepared.vocab.words(),
                   model.contexts);
   }
+  if (weight > 0.0f) add_unit_rows(model.words, model.contexts, weight);
+  write_vectors(output, format, prepared.vocab.words(), model.words);
   if (vocab_output) prepared.vocab.write(*vocab_output);
   // Commit only once every file is complete.
   output.commit();

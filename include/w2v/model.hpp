@@ -43,9 +43,10 @@ struct ModelInit {
 // Scales every nonzero row to length `norm`.
 void set_row_norms(Matrix& m, float norm);
 
-// The vectors to publish for each word: its word row at unit length plus `context_weight`
-// times its context row at unit length (GloVe publishes W + C). Zero rows stay zero.
-Matrix add_unit_rows(const Matrix& words, const Matrix& contexts, float context_weight);
+// Turns `words` into the vectors to publish for each word: its word row at unit length
+// plus `context_weight` times its context row at unit length (GloVe publishes W + C). In
+// place, so that no third matrix is held. Zero rows stay zero.
+void add_unit_rows(Matrix& words, const Matrix& contexts, float context_weight);
 
 // The trainable state: input (word) and output (context) vectors plus the cos merge's
 // scale and bias.
