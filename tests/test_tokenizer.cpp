@@ -22,25 +22,7 @@ using w2v::TokenizerStats;
 // A sentence end shows up as this token.
 const std::string kEnd = "<EOS>";
 
-std::string encode(char32_t c) {
-  std::string out;
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-  return out;
-}
+using w2v::test::utf8_encode;
 
 const std::vector<char32_t> kUnicodeSpaces = {
     0x85,   0xA0,   0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
@@ -98,7 +80,7 @@ TEST_SUITE("tokenizer") {
   TEST_CASE("each Unicode space separates words, other multi-byte characters do not") {
     SUBCASE("every documented space") {
       for (const char32_t c : kUnicodeSpaces) {
-        const std::string sp = encode(c);
+        const std::string sp = utf8_encode(c);
         CAPTURE(static_cast<unsigned>(c));
         CHECK(tokenize("alpha" + sp + "beta") == Tokens{"alpha", "beta"});
         CHECK(tokenize(sp + "alpha" + sp + sp + "\xC3\xA9t\xC3\xA9" + sp) ==
@@ -114,7 +96,7 @@ TEST_SUITE("tokenizer") {
         bool space = false;
         for (const char32_t s : kUnicodeSpaces) space = space || s == c;
         if (space) continue;
-        const std::string word = "a" + encode(c) + "b";
+        const std::string word = "a" + utf8_encode(c) + "b";
         REQUIRE_MESSAGE(tokenize(word) == Tokens{word},
                         "U+" << std::hex << static_cast<unsigned>(c));
         ++checked;
@@ -126,7 +108,7 @@ TEST_SUITE("tokenizer") {
       // U+2027, U+202A, U+2030, U+205E, U+2060, U+3001.
       for (const char32_t c :
            {0x84u, 0xA1u, 0x1681u, 0x200Bu, 0x2027u, 0x202Au, 0x2030u, 0x205Eu, 0x2060u, 0x3001u}) {
-        const std::string word = "x" + encode(c) + "y";
+        const std::string word = "x" + utf8_encode(c) + "y";
         CHECK(tokenize(word) == Tokens{word});
       }
     }
@@ -154,7 +136,7 @@ TEST_SUITE("tokenizer") {
       CHECK(stats.words == 0);
     }
     SUBCASE("the U+2028 line separator is only a space") {
-      CHECK(tokenize("a" + encode(0x2028) + "b\n") == Tokens{"a", "b", kEnd});
+      CHECK(tokenize("a" + utf8_encode(0x2028) + "b\n") == Tokens{"a", "b", kEnd});
     }
   }
 
@@ -289,8 +271,8 @@ TEST_SUITE("tokenizer") {
     CHECK(run("tail", true).empty());
     CHECK(run("tail\nnext", true) == Tokens{kEnd, "next"});
     CHECK(run(" next", true) == Tokens{"next"});
-    CHECK(run("t\xC3\xA9il" + encode(0x3000) + "next", true) == Tokens{"next"});
-    CHECK(run("\xA9il" + encode(0x00A0) + "next", true) == Tokens{"next"});
+    CHECK(run("t\xC3\xA9il" + utf8_encode(0x3000) + "next", true) == Tokens{"next"});
+    CHECK(run("\xA9il" + utf8_encode(0x00A0) + "next", true) == Tokens{"next"});
   }
 }
 
@@ -301,9 +283,9 @@ TEST_SUITE("input") {
     CHECK(cut("aaaa bbbb\ncc dd") == 10);     // newline in the second half
     CHECK(cut("a\nbbbbbbbbbbbbb cc") == 16);  // newline too early: last space
     CHECK(cut("abc\t") == 4);
-    CHECK(cut("abcdefgh") == 0);                    // no separator at all
-    CHECK(cut("ab" + encode(0x3000) + "cd") == 5);  // only a Unicode space
-    CHECK(cut("ab" + encode(0x85) + "cd" + encode(0x2009) + "e") == 9);
+    CHECK(cut("abcdefgh") == 0);                         // no separator at all
+    CHECK(cut("ab" + utf8_encode(0x3000) + "cd") == 5);  // only a Unicode space
+    CHECK(cut("ab" + utf8_encode(0x85) + "cd" + utf8_encode(0x2009) + "e") == 9);
     CHECK(cut("ab\xE3\x80") == 0);  // a space cut short is not one
   }
 
@@ -333,7 +315,7 @@ TEST_SUITE("input") {
         "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
         "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"};
     std::vector<std::string> seps = {" ", " ", " ", "\t", "\n", "\r\n", "\n\n"};
-    for (const char32_t c : kUnicodeSpaces) seps.push_back(encode(c));
+    for (const char32_t c : kUnicodeSpaces) seps.push_back(utf8_encode(c));
     for (int i = 0; i < 600; ++i) {
       text += pieces[rng.below(static_cast<std::uint32_t>(pieces.size()))];
       text += seps[rng.below(static_cast<std::uint32_t>(seps.size()))];
@@ -392,7 +374,7 @@ TEST_SUITE("input") {
       for (std::size_t pad = 0; pad < 3; ++pad) {
         std::string text = std::string(pad, 'x');
         while (text.size() + 2 <= 62) text += e;
-        text += encode(0x3000) + "next" + encode(0x3000) + "one\n";
+        text += utf8_encode(0x3000) + "next" + utf8_encode(0x3000) + "one\n";
         w2v::test::write_file(path, text);
         TokenizerStats s;
         const Tokens got = tokenize_pieces(read_blocks(path, 64), options, &s);

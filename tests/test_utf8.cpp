@@ -7,30 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "test_util.hpp"
 #include "w2v/utf8.hpp"
 
 namespace {
 
-// UTF-8 encoding of one code point, written out independently of the library.
-std::string encode(char32_t c) {
-  std::string out;
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-  return out;
-}
+using w2v::test::utf8_encode;
 
 const std::string kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
@@ -132,14 +114,15 @@ TEST_SUITE("utf8") {
     SUBCASE("well-formed") {
       CHECK(is_valid(""));
       CHECK(is_valid("plain ascii"));
-      CHECK(is_valid(encode(0x7F) + encode(0x80) + encode(0x7FF) + encode(0x800) + encode(0xD7FF) +
-                     encode(0xE000) + encode(0xFFFF) + encode(0x10000) + encode(0x10FFFF)));
+      CHECK(is_valid(utf8_encode(0x7F) + utf8_encode(0x80) + utf8_encode(0x7FF) +
+                     utf8_encode(0x800) + utf8_encode(0xD7FF) + utf8_encode(0xE000) +
+                     utf8_encode(0xFFFF) + utf8_encode(0x10000) + utf8_encode(0x10FFFF)));
       CHECK(is_valid("na\xC3\xAFve \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80"));
     }
     SUBCASE("every scalar value encodes to valid UTF-8") {
       for (char32_t c = 0; c <= 0x10FFFF; c += (c < 0x20000 ? 1 : 97)) {
         if (c >= 0xD800 && c <= 0xDFFF) continue;
-        REQUIRE_MESSAGE(is_valid(encode(c)), "U+" << std::hex << static_cast<unsigned>(c));
+        REQUIRE_MESSAGE(is_valid(utf8_encode(c)), "U+" << std::hex << static_cast<unsigned>(c));
       }
     }
     SUBCASE("malformed") {
@@ -242,18 +225,18 @@ TEST_SUITE("utf8") {
         if (!in_documented_blocks(c)) continue;
         const auto it = oracle.find(c);
         const char32_t expected = it == oracle.end() ? c : it->second;
-        CHECK_MESSAGE(lower(encode(c)) == encode(expected),
+        CHECK_MESSAGE(lower(utf8_encode(c)) == utf8_encode(expected),
                       "U+" << std::hex << static_cast<unsigned>(c));
       }
     }
     SUBCASE("every other character is copied unchanged") {
       for (char32_t c = 0; c < 0x10000; ++c) {
         if (in_documented_blocks(c) || (c >= 0xD800 && c <= 0xDFFF)) continue;
-        REQUIRE_MESSAGE(lower(encode(c)) == encode(c),
+        REQUIRE_MESSAGE(lower(utf8_encode(c)) == utf8_encode(c),
                         "U+" << std::hex << static_cast<unsigned>(c));
       }
       for (const char32_t c : {0x10400u, 0x1D400u, 0x1F600u, 0x10FFFFu}) {
-        CHECK(lower(encode(c)) == encode(c));
+        CHECK(lower(utf8_encode(c)) == utf8_encode(c));
       }
     }
     SUBCASE("words") {
@@ -273,7 +256,7 @@ TEST_SUITE("utf8") {
     SUBCASE("lowercasing never makes a character longer (the tokenizer relies on it)") {
       for (char32_t c = 0; c < 0x10000; ++c) {
         if (c >= 0xD800 && c <= 0xDFFF) continue;
-        REQUIRE(lower(encode(c)).size() <= encode(c).size());
+        REQUIRE(lower(utf8_encode(c)).size() <= utf8_encode(c).size());
       }
     }
   }
@@ -283,7 +266,7 @@ TEST_SUITE("utf8") {
     SUBCASE("each documented space, and nothing else, in the whole code space") {
       for (char32_t c = 0x80; c <= 0x10FFFF; c += (c < 0x10000 ? 1 : 61)) {
         if (c >= 0xD800 && c <= 0xDFFF) continue;
-        const std::string e = encode(c) + "x";
+        const std::string e = utf8_encode(c) + "x";
         const std::size_t expected = is_unicode_space(c) ? e.size() - 1 : 0;
         REQUIRE_MESSAGE(unicode_space_length(e.data(), e.size()) == expected,
                         "U+" << std::hex << static_cast<unsigned>(c));
@@ -292,7 +275,7 @@ TEST_SUITE("utf8") {
     }
     SUBCASE("a space cut short by the end of the buffer is not a space") {
       for (const char32_t c : kUnicodeSpaces) {
-        const std::string e = encode(c);
+        const std::string e = utf8_encode(c);
         CHECK(unicode_space_length(e.data(), e.size()) == e.size());
         for (std::size_t avail = 0; avail < e.size(); ++avail) {
           CHECK(unicode_space_length(e.data(), avail) == 0);
