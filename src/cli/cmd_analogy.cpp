@@ -36,35 +36,28 @@ void run(const AnalogyFlags& flags, Context& context) {
     std::vector<std::size_t> which;
     for (std::size_t i = 0; i < lines.size(); ++i) {
       QueryAnswer& a = answers[i];
-      a.query = join_words(split_words(lines[i]));  // one space apart: safe in TSV
       const std::vector<std::string> w = split_words(lines[i]);
+      a.query = join_words(w);  // one space apart: safe in TSV
       if (w.size() != 3) {
         a.error = "expected three words A B C, got " + std::to_string(w.size());
         continue;
       }
       a.title = w[0] + " : " + w[1] + " :: " + w[2] + " : ?";
       std::uint32_t row[3];
+      std::vector<std::string> unknown;
       for (int j = 0; j < 3; ++j) {
         row[j] = session.words.find(w[j]);
-        if (row[j] == StringTable::kNotFound) a.unknown.push_back(w[j]);
+        if (row[j] == StringTable::kNotFound) unknown.push_back(w[j]);
       }
-      if (!a.unknown.empty()) {
-        a.error = quote_list(a.unknown) + (a.unknown.size() == 1 ? " is" : " are") +
-                  " not in the vocabulary";
+      if (!unknown.empty()) {
+        mark_unknown(a, std::move(unknown));
         continue;
       }
       // b - a + c
       queries.push_back(Query{{{row[1], 1.0f}, {row[2], 1.0f}, {row[0], -1.0f}}});
       which.push_back(i);
     }
-    const auto results = session.index.search(queries, options);
-    for (std::size_t j = 0; j < results.size(); ++j) {
-      QueryAnswer& a = answers[which[j]];
-      if (results[j].empty()) a.error = "no answer: the query vector is zero";
-      for (const Neighbor& n : results[j]) {
-        a.results.emplace_back(std::string(session.words.word(n.row)), n.score);
-      }
-    }
+    search_into(session, queries, which, options, answers);
     return answers;
   };
   const std::string joined = join_words(flags.words);

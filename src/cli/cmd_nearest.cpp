@@ -86,9 +86,7 @@ void run(const QueryFlags& flags, const std::vector<std::string>& args, Context&
       a.query = join_words(split_words(lines[i]));  // one space apart: safe in TSV
       Expression e = parse_expression(lines[i], session.words);
       if (!e.unknown.empty()) {
-        a.error = quote_list(e.unknown) + (e.unknown.size() == 1 ? " is" : " are") +
-                  " not in the vocabulary";
-        a.unknown = std::move(e.unknown);
+        mark_unknown(a, std::move(e.unknown));
       } else if (e.query.terms.empty()) {
         a.error = "no word to search for";
       } else {
@@ -96,14 +94,7 @@ void run(const QueryFlags& flags, const std::vector<std::string>& args, Context&
         which.push_back(i);
       }
     }
-    const auto results = session.index.search(queries, options);
-    for (std::size_t j = 0; j < results.size(); ++j) {
-      QueryAnswer& a = answers[which[j]];
-      if (results[j].empty()) a.error = "no answer: the query vector is zero";
-      for (const Neighbor& n : results[j]) {
-        a.results.emplace_back(std::string(session.words.word(n.row)), n.score);
-      }
-    }
+    search_into(session, queries, which, options, answers);
     return answers;
   };
   const bool all = args.empty()

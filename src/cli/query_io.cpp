@@ -194,6 +194,25 @@ std::string quote_list(const std::vector<std::string>& words) {
   return s;
 }
 
+void mark_unknown(QueryAnswer& answer, std::vector<std::string> unknown) {
+  answer.error =
+      quote_list(unknown) + (unknown.size() == 1 ? " is" : " are") + " not in the vocabulary";
+  answer.unknown = std::move(unknown);
+}
+
+void search_into(const QuerySession& session, const std::vector<Query>& queries,
+                 const std::vector<std::size_t>& which, const SearchOptions& options,
+                 std::vector<QueryAnswer>& answers) {
+  const auto results = session.index.search(queries, options);
+  for (std::size_t j = 0; j < results.size(); ++j) {
+    QueryAnswer& a = answers[which[j]];
+    if (results[j].empty()) a.error = "no answer: the query vector is zero";
+    for (const Neighbor& n : results[j]) {
+      a.results.emplace_back(std::string(session.words.word(n.row)), n.score);
+    }
+  }
+}
+
 void AnswerPrinter::print(const QueryAnswer& a) {
   std::string out;
   switch (format_) {

@@ -57,6 +57,14 @@ struct QueryAnswer {
   bool answered() const { return error.empty(); }
 };
 
+// Marks `answer` unanswered because these query words are not in the vocabulary.
+void mark_unknown(QueryAnswer& answer, std::vector<std::string> unknown);
+
+// Runs `queries` as one batch and gives answers[which[j]] the words found for queries[j].
+void search_into(const QuerySession& session, const std::vector<Query>& queries,
+                 const std::vector<std::size_t>& which, const SearchOptions& options,
+                 std::vector<QueryAnswer>& answers);
+
 // Writes answers to standard output: an aligned table per query, one JSON object per
 // query (JSON Lines), or `query<TAB>rank<TAB>word<TAB>similarity` lines. An unanswered
 // query is a line in the table, an "error" member in JSON, and a message on standard
