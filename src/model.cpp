@@ -15,6 +15,18 @@ namespace {
 constexpr std::size_t kAlignFloats = 16;  // 64 bytes
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
+double squared_norm(const float* row, std::size_t n) {
+  double sq = 0;
+  for (std::size_t c = 0; c < n; ++c) sq += double(row[c]) * row[c];
+  return sq;
+}
+
+// 1 / |row|, or 0 for a zero row.
+float inverse_norm(const float* row, std::size_t n) {
+  const double sq = squared_norm(row, n);
+  return sq > 0 ? static_cast<float>(1.0 / std::sqrt(sq)) : 0.0f;
+}
+
 void fill_uniform(Matrix& m, float range, std::uint64_t seed, std::uint64_t stream) {
   if (range == 0.0f) return;
   const float half_width = range / static_cast<float>(m.cols());
@@ -59,24 +71,13 @@ void set_row_norms(Matrix& m, float norm) {
 #pragma omp parallel for schedule(static)
   for (std::size_t r = 0; r < m.rows(); ++r) {
     float* row = m.row(r);
-    double sq = 0;
-    for (std::size_t c = 0; c < m.cols(); ++c) sq += double(row[c]) * row[c];
+    const double sq = squared_norm(row, m.cols());
     if (sq > 0) {
       const float inv = static_cast<float>(norm / std::sqrt(sq));
       for (std::size_t c = 0; c < m.cols(); ++c) row[c] *= inv;
     }
   }
 }
-
-namespace {
-
-float inverse_norm(const float* row, std::size_t n) {
-  double sq = 0;
-  for (std::size_t c = 0; c < n; ++c) sq += double(row[c]) * row[c];
-  return sq > 0 ? static_cast<float>(1.0 / std::sqrt(sq)) : 0.0f;
-}
-
-}  // namespace
 
 void add_unit_rows(Matrix& words, const Matrix& contexts, float context_weight) {
 #pragma omp parallel for schedule(static)
