@@ -68,7 +68,8 @@ print(json.dumps(result))
 // capitalized, so the file holds case variants (gensim keeps the first of each).
 std::string generated_corpus() {
   const std::string questions = qtest::read_file(kQuestions);
-  REQUIRE_MESSAGE(!questions.empty(), "cannot read " << kQuestions);
+  REQUIRE_MESSAGE(!questions.empty(),
+                  "cannot read " << kQuestions << " (the eval sets belong beside the checkout)");
   std::vector<std::vector<std::pair<std::string, std::string>>> sections;
   for (const std::string& line : qtest::lines_of(questions)) {
     if (line.rfind(":", 0) == 0) {
