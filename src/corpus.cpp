@@ -20,8 +20,10 @@ void end_sentence(IdVector& ids) {
 // before the word is inserted, so that the cache misses of rare words overlap.
 class BlockCounter {
  public:
-  BlockCounter(StringTable& table, IdVector& ids, std::string_view text)
-      : table_(table), ids_(ids), text_(text) {}
+  static_assert(TextBuffer::kPadding >= StringTable::kKeyPadding);
+  // The buffer's padding lets words inside it take the padded key.
+  BlockCounter(StringTable& table, IdVector& ids, const TextBuffer& text)
+      : table_(table), ids_(ids), text_(text.view()) {}
   ~BlockCounter() { flush(); }
 
   void word(std::string_view w) {
@@ -34,7 +36,7 @@ class BlockCounter {
     if (size_ == kDepth) resolve_oldest();
     Pending& p = ring_[(first_ + size_) % kDepth];
     p.word = w;
-    p.key = StringTable::key_of(w);
+    p.key = StringTable::key_of_padded(w);
     p.position = ids_.size();
     table_.prefetch(p.key);
     ids_.push_back(0);  // filled in by resolve_oldest
@@ -113,7 +115,8 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
   CountedCorpus corpus;
   corpus.tables_.resize(static_cast<std::size_t>(threads));
   std::vector<Tokenizer> tokenizers(static_cast<std::size_t>(threads), Tokenizer(options));
-  std::vector<TextBlock> batch(static_cast<std::size_t>(2 * threads));
+  // Two blocks per thread balance the load; one thread gains nothing from a second buffer.
+  std::vector<TextBlock> batch(static_cast<std::size_t>(threads == 1 ? 1 : 2 * threads));
 
   for (const std::string& path : inputs) {
     InputReader reader(path);
@@ -138,7 +141,7 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
           block.ids.reserve(batch[b].text.size() / 5);
           BlockCounter counter(table, block.ids, batch[b].text);
           tokenizers[static_cast<std::size_t>(t)].tokenize(
-              batch[b].text, batch[b].continues_word,
+              batch[b].text.view(), batch[b].continues_word,
               [&](std::string_view word) { counter.word(word); }, [&] { counter.sentence_end(); });
         });
       }
@@ -155,27 +158,23 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
     }
   }
   for (const Tokenizer& t : tokenizers) corpus.stats_.add(t.stats());
+  if (corpus.tables_.size() > 1) {
+    corpus.merged_.reserve(corpus.tables_[0].size());
+    for (const StringTable& table : corpus.tables_) {
+      for (std::uint32_t id = 0; id < table.size(); ++id) {
+        corpus.merged_.add(table.word(id), table.count(id));
+      }
+    }
+  }
   return corpus;
 }
 
 std::vector<std::pair<std::string, std::int64_t>> CountedCorpus::word_counts() const {
-  if (tables_.size() == 1) {
-    std::vector<std::pair<std::string, std::int64_t>> counts;
-    counts.reserve(tables_[0].size());
-    for (std::uint32_t id = 0; id < tables_[0].size(); ++id) {
-      counts.emplace_back(std::string(tables_[0].word(id)), tables_[0].count(id));
-    }
-    return counts;
-  }
-  StringTable merged;
-  merged.reserve(tables_[0].size());
-  for (const StringTable& table : tables_) {
-    for (std::uint32_t id = 0; id < table.size(); ++id) merged.add(table.word(id), table.count(id));
-  }
+  const StringTable& table = words();
   std::vector<std::pair<std::string, std::int64_t>> counts;
-  counts.reserve(merged.size());
-  for (std::uint32_t id = 0; id < merged.size(); ++id) {
-    counts.emplace_back(std::string(merged.word(id)), merged.count(id));
+  counts.reserve(table.size());
+  for (std::uint32_t id = 0; id < table.size(); ++id) {
+    counts.emplace_back(std::string(table.word(id)), table.count(id));
   }
   return counts;
 }
@@ -195,6 +194,7 @@ EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads) && {
   }
   tables_.clear();
   tables_.shrink_to_fit();
+  merged_ = StringTable();
 
   EncodedCorpus corpus;
   corpus.blocks.resize(blocks_.size());

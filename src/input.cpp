@@ -133,7 +133,7 @@ bool InputReader::next(TextBlock& block) {
   // tail is copied, not the whole block.
   block.text.swap(buffer_);
   const std::size_t carry = buffered_ - cut;
-  buffer_.resize(std::max(buffer_.size(), block_bytes_));
+  buffer_.resize(block_bytes_);
   std::memcpy(buffer_.data(), block.text.data() + cut, carry);
   block.text.resize(cut);
   buffered_ = carry;

@@ -5,16 +5,15 @@
 namespace w2v {
 namespace {
 
-inline std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
-  const unsigned __int128 m = static_cast<unsigned __int128>(a) * b;
-  return static_cast<std::uint64_t>(m) ^ static_cast<std::uint64_t>(m >> 64);
-}
+constexpr std::size_t kInitialSlots = 1 << 12;
 
-// The first min(size, 8) bytes, zero-padded; fixed-size copies compile to plain loads.
-inline std::uint64_t load_head(const char* data, std::size_t size) {
+}  // namespace
+
+std::uint64_t StringTable::load_head(const char* data, std::size_t size) {
+  // Fixed-size copies compile to plain loads.
   std::uint64_t v = 0;
   if (size >= 8) {
-    std::memcpy(&v, data, 8);
+    v = load8(data);
   } else if (size >= 4) {
     std::uint32_t lo, hi;
     std::memcpy(&lo, data, 4);
@@ -27,53 +26,22 @@ inline std::uint64_t load_head(const char* data, std::size_t size) {
   return v;
 }
 
-inline std::uint64_t hash_with_head(std::uint64_t head, const char* data, std::size_t size) {
-  std::uint64_t h = mix(head ^ 0x9E3779B97F4A7C15ull, 0xA0761D6478BD642Full ^ size);
-  for (std::size_t i = 8; i < size; i += 8) {
-    h = mix(h ^ load_head(data + i, size - i), 0xE7037ED1A0B428DBull);
-  }
-  return h;
-}
-
-constexpr std::size_t kInitialSlots = 1 << 12;
-
-}  // namespace
-
-std::uint64_t hash_bytes(const char* data, std::size_t size) {
-  return hash_with_head(load_head(data, size), data, size);
-}
-
 StringTable::Key StringTable::key_of(std::string_view word) {
-  Key key;
-  key.head = load_head(word.data(), word.size());
-  key.hash = hash_with_head(key.head, word.data(), word.size());
-  const std::uint32_t length = word.size() < 255 ? static_cast<std::uint32_t>(word.size()) : 255;
-  key.tag = static_cast<std::uint32_t>(key.hash >> 40) << 8 | length;
-  return key;
+  const char* p = word.data();
+  const std::size_t n = word.size();
+  const std::uint64_t head0 = load_head(p, n);
+  const std::uint64_t head1 = n > 8 ? load_head(p + 8, n - 8) : 0;
+  return finish_key(head0, head1, p, n);
 }
 
 StringTable::StringTable()
     : slots_(kInitialSlots, Slot{0, 0, kNotFound}), mask_(kInitialSlots - 1) {}
 
 void StringTable::reserve(std::size_t words) {
-  offsets_.reserve(words);
-  lengths_.reserve(words);
-  counts_.reserve(words);
-  hashes_.reserve(words);
-  while (slots_.size() < 2 * words) grow();
-}
-
-std::size_t StringTable::slot_of(std::string_view word, const Key& key) const {
-  for (std::size_t i = key.hash & mask_;; i = (i + 1) & mask_) {
-    const Slot& s = slots_[i];
-    if (s.id == kNotFound) return i;
-    if (s.tag == key.tag && s.head == key.head &&
-        (word.size() <= 8 ||
-         (lengths_[s.id] == word.size() &&
-          std::memcmp(arena_.data() + offsets_[s.id], word.data(), word.size()) == 0))) {
-      return i;
-    }
-  }
+  entries_.reserve(words);
+  std::size_t slots = slots_.size();
+  while (8 * words > 5 * slots) slots *= 2;
+  if (slots > slots_.size()) rehash(slots);
 }
 
 std::uint32_t StringTable::find(std::string_view word) const {
@@ -82,30 +50,25 @@ std::uint32_t StringTable::find(std::string_view word) const {
 
 std::uint32_t StringTable::insert(std::string_view word) { return insert(word, key_of(word)); }
 
-std::uint32_t StringTable::insert(std::string_view word, const Key& key) {
-  const std::size_t slot = slot_of(word, key);
-  if (slots_[slot].id != kNotFound) return slots_[slot].id;
-  const auto id = static_cast<std::uint32_t>(offsets_.size());
-  offsets_.push_back(arena_.size());
-  lengths_.push_back(static_cast<std::uint32_t>(word.size()));
-  counts_.push_back(0);
-  hashes_.push_back(key.hash);
+std::uint32_t StringTable::insert_new(std::size_t slot, std::string_view word, const Key& key) {
+  const auto id = static_cast<std::uint32_t>(entries_.size());
+  entries_.push_back(Entry{arena_.size(), 0, key.head[1], key.length});
   arena_.insert(arena_.end(), word.begin(), word.end());
-  slots_[slot] = Slot{key.head, key.tag, id};
-  if (2 * offsets_.size() > slots_.size()) grow();
+  slots_[slot] = Slot{key.head[0], key.tag, id};
+  if (crowded()) rehash(2 * slots_.size());
   return id;
 }
 
-void StringTable::grow() {
-  std::vector<Slot, HugePageAllocator<Slot>> old;
-  old.swap(slots_);
-  slots_.assign(old.size() * 2, Slot{0, 0, kNotFound});
+void StringTable::rehash(std::size_t slots) {
+  slots_.assign(slots, Slot{0, 0, kNotFound});
   mask_ = slots_.size() - 1;
-  for (const Slot& s : old) {
-    if (s.id == kNotFound) continue;
-    std::size_t i = hashes_[s.id] & mask_;
+  // Slots keep no hash, so each word's is computed again; growth happens a few dozen times
+  // in a table's life.
+  for (std::uint32_t id = 0; id < entries_.size(); ++id) {
+    const Key key = key_of(word(id));
+    std::size_t i = key.hash & mask_;
     while (slots_[i].id != kNotFound) i = (i + 1) & mask_;
-    slots_[i] = s;
+    slots_[i] = Slot{key.head[0], key.tag, id};
   }
 }
 

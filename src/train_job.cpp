@@ -25,21 +25,14 @@ std::string describe_inputs(const std::vector<std::string>& inputs) {
   return s;
 }
 
-std::vector<std::pair<std::string, std::int64_t>> vocabulary_counts(const CorpusOptions& options,
-                                                                    const CountedCorpus& counted) {
-  if (!options.read_vocab.empty()) return Vocab::read_counts(options.read_vocab);
-  return counted.word_counts();
-}
-
-std::string min_count_message(const std::vector<std::pair<std::string, std::int64_t>>& counts,
-                              const VocabOptions& options) {
+std::string min_count_message(const StringTable& words, const VocabOptions& options) {
   std::string message = "no word reaches --min-count " + std::to_string(options.min_count);
-  const auto* best = &counts.front();
-  for (const auto& wc : counts) {
-    if (wc.second > best->second) best = &wc;
+  std::uint32_t best = 0;
+  for (std::uint32_t id = 1; id < words.size(); ++id) {
+    if (words.count(id) > words.count(best)) best = id;
   }
-  return message + " (the most frequent word, '" + best->first + "', occurs " +
-         std::to_string(best->second) + " times)";
+  return message + " (the most frequent word, '" + std::string(words.word(best)) + "', occurs " +
+         std::to_string(words.count(best)) + " times)";
 }
 
 }  // namespace
@@ -58,12 +51,19 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
   if (counted.stats().words == 0) {
     throw Error("the corpus is empty: no words in " + describe_inputs(options.inputs));
   }
-  auto counts = vocabulary_counts(options, counted);
-  if (counts.empty()) throw Error("the vocabulary '" + options.read_vocab + "' is empty");
-  const auto all_counts = counts;
+  StringTable vocab_file_words;
+  if (!options.read_vocab.empty()) {
+    for (const auto& [word, count] : Vocab::read_counts(options.read_vocab)) {
+      vocab_file_words.add(word, count);
+    }
+    if (vocab_file_words.size() == 0) {
+      throw Error("the vocabulary '" + options.read_vocab + "' is empty");
+    }
+  }
+  const StringTable& words = options.read_vocab.empty() ? counted.words() : vocab_file_words;
   PreparedCorpus prepared;
-  prepared.vocab = Vocab::from_counts(std::move(counts), options.vocab);
-  if (prepared.vocab.empty()) throw Error(min_count_message(all_counts, options.vocab));
+  prepared.vocab = Vocab::from_table(words, options.vocab);
+  if (prepared.vocab.empty()) throw Error(min_count_message(words, options.vocab));
   prepared.tokens = counted.stats();
   prepared.bytes = counted.bytes();
   prepared.corpus = std::move(counted).encode(prepared.vocab, threads);

@@ -19,28 +19,38 @@ void validate(const VocabOptions& options) {
   }
 }
 
-Vocab Vocab::from_counts(std::vector<std::pair<std::string, std::int64_t>> counts,
-                         const VocabOptions& options) {
-  counts.erase(std::remove_if(counts.begin(), counts.end(),
-                              [&](const auto& wc) { return wc.second < options.min_count; }),
-               counts.end());
-  std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
+Vocab Vocab::from_table(const StringTable& words, const VocabOptions& options) {
+  // Most words of a corpus are rare, so they are dropped before anything is sorted or copied.
+  std::vector<std::uint32_t> kept;
+  for (std::uint32_t id = 0; id < words.size(); ++id) {
+    if (words.count(id) >= options.min_count) kept.push_back(id);
+  }
+  std::sort(kept.begin(), kept.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const std::int64_t ca = words.count(a), cb = words.count(b);
+    return ca != cb ? ca > cb : words.word(a) < words.word(b);
   });
-  if (options.max_vocab > 0 && counts.size() > static_cast<std::size_t>(options.max_vocab)) {
-    counts.resize(static_cast<std::size_t>(options.max_vocab));
+  if (options.max_vocab > 0 && kept.size() > static_cast<std::size_t>(options.max_vocab)) {
+    kept.resize(static_cast<std::size_t>(options.max_vocab));
   }
   Vocab vocab;
-  vocab.words_.reserve(counts.size());
-  vocab.counts_.reserve(counts.size());
-  vocab.index_.reserve(counts.size());
-  for (auto& [word, count] : counts) {
-    vocab.index_.insert(word);
-    vocab.words_.push_back(std::move(word));
-    vocab.counts_.push_back(count);
-    vocab.total_ += count;
+  vocab.words_.reserve(kept.size());
+  vocab.counts_.reserve(kept.size());
+  vocab.index_.reserve(kept.size());
+  for (const std::uint32_t id : kept) {
+    vocab.index_.insert(words.word(id));
+    vocab.words_.emplace_back(words.word(id));
+    vocab.counts_.push_back(words.count(id));
+    vocab.total_ += words.count(id);
   }
   return vocab;
+}
+
+Vocab Vocab::from_counts(const std::vector<std::pair<std::string, std::int64_t>>& counts,
+                         const VocabOptions& options) {
+  StringTable words;
+  words.reserve(counts.size());
+  for (const auto& [word, count] : counts) words.add(word, count);
+  return from_table(words, options);
 }
 
 std::vector<std::pair<std::string, std::int64_t>> Vocab::read_counts(const std::string& path) {

@@ -36,8 +36,8 @@ std::vector<std::string> tokenize_pieces(const std::vector<w2v::TextBlock>& piec
   std::vector<std::string> tokens;
   for (const auto& piece : pieces) {
     tokenizer.tokenize(
-        piece.text, piece.continues_word, [&](std::string_view word) { tokens.emplace_back(word); },
-        [&] { tokens.push_back(kEnd); });
+        piece.text.view(), piece.continues_word,
+        [&](std::string_view word) { tokens.emplace_back(word); }, [&] { tokens.push_back(kEnd); });
   }
   if (stats != nullptr) *stats = tokenizer.stats();
   return tokens;
@@ -45,7 +45,7 @@ std::vector<std::string> tokenize_pieces(const std::vector<w2v::TextBlock>& piec
 
 std::vector<std::string> tokenize(const std::string& text, TokenizerOptions options = {},
                                   TokenizerStats* stats = nullptr) {
-  return tokenize_pieces({w2v::TextBlock{text, false}}, options, stats);
+  return tokenize_pieces({w2v::TextBlock{w2v::TextBuffer(text), false}}, options, stats);
 }
 
 using Tokens = std::vector<std::string>;
@@ -339,7 +339,7 @@ TEST_SUITE("input") {
       for (const auto& b : blocks) {
         CHECK(b.text.size() <= block);
         CHECK(!b.text.empty());
-        joined += b.text;
+        joined += b.text.view();
         split_word = split_word || b.continues_word;
       }
       CHECK(joined == text);  // nothing lost, nothing repeated

@@ -244,8 +244,41 @@ TEST_SUITE("string_table") {
       CHECK(table.word(static_cast<std::uint32_t>(i)) == words[i]);
       CHECK(table.count(static_cast<std::uint32_t>(i)) == 1);
     }
-    CHECK(w2v::hash_bytes("abcdefgh", 8) != w2v::hash_bytes("abcdefghi", 9));
-    CHECK(w2v::hash_bytes("a", 1) == w2v::hash_bytes(std::string("a").data(), 1));
+    CHECK(w2v::StringTable::key_of("abcdefgh").hash != w2v::StringTable::key_of("abcdefghi").hash);
+  }
+
+  TEST_CASE("words that differ only after the first 16 bytes keep their own ids") {
+    w2v::StringTable table;
+    const std::string base(16, 'q');
+    const std::vector<std::string> words = {base,
+                                            base + "a",
+                                            base + "b",
+                                            base + "ab",
+                                            base + std::string(20, 'z'),
+                                            base + std::string(21, 'z')};
+    for (std::size_t i = 0; i < words.size(); ++i) CHECK(table.add(words[i]) == i);
+    for (std::size_t i = 0; i < words.size(); ++i) CHECK(table.find(words[i]) == i);
+    CHECK(table.find(base + "c") == w2v::StringTable::kNotFound);
+  }
+
+  TEST_CASE("the padded key equals the plain key whatever bytes follow the word") {
+    // The tokenizer's fast path reads past a word's end; the bytes there must not leak
+    // into the key, or one word would get two ids.
+    for (std::size_t length = 0; length <= 40; ++length) {
+      std::string word;
+      for (std::size_t i = 0; i < length; ++i) word += static_cast<char>(1 + (i * 37) % 255);
+      for (const char after : {'\0', 'x', '\xff'}) {
+        const std::string buffer = word + std::string(w2v::StringTable::kKeyPadding, after);
+        const auto plain = w2v::StringTable::key_of(word);
+        const auto padded =
+            w2v::StringTable::key_of_padded(std::string_view(buffer.data(), length));
+        CAPTURE(length);
+        CHECK(padded.hash == plain.hash);
+        CHECK(padded.head[0] == plain.head[0]);
+        CHECK(padded.head[1] == plain.head[1]);
+        CHECK(padded.length == plain.length);
+      }
+    }
   }
 }
 

@@ -65,7 +65,9 @@ class CountedCorpus {
   static CountedCorpus read(const std::vector<std::string>& inputs, const TokenizerOptions& options,
                             int threads, const std::atomic<bool>* cancel = nullptr);
 
-  // Every distinct word with its total count, in no particular order.
+  // Every distinct word with its total count.
+  const StringTable& words() const { return tables_.size() == 1 ? tables_[0] : merged_; }
+  // The same as (word, count) pairs, in no particular order.
   std::vector<std::pair<std::string, std::int64_t>> word_counts() const;
   // Maps each token to its id in `vocab`, dropping the others; frees this corpus.
   EncodedCorpus encode(const Vocab& vocab, int threads) &&;
@@ -78,7 +80,8 @@ class CountedCorpus {
     std::uint32_t table = 0;  // which thread's table the ids refer to
     IdVector ids;
   };
-  std::vector<StringTable> tables_;
+  std::vector<StringTable> tables_;  // one per reading thread
+  StringTable merged_;               // their sum, when there is more than one
   std::vector<Block> blocks_;
   TokenizerStats stats_;
   std::int64_t bytes_ = 0;

@@ -24,8 +24,10 @@ class Vocab {
   static constexpr std::uint32_t kNotFound = StringTable::kNotFound;
 
   Vocab() = default;
-  // Builds from (word, count) pairs with distinct words, applying min_count and max_vocab.
-  static Vocab from_counts(std::vector<std::pair<std::string, std::int64_t>> counts,
+  // Builds from the words of a table and their counts, applying min_count and max_vocab.
+  static Vocab from_table(const StringTable& words, const VocabOptions& options);
+  // The same from (word, count) pairs; counts of a repeated word add up.
+  static Vocab from_counts(const std::vector<std::pair<std::string, std::int64_t>>& counts,
                            const VocabOptions& options);
   // Reads `word count` lines (word2vec.c's -save-vocab layout). Throws Error naming the
   // file and line of a malformed entry or a duplicate word.
