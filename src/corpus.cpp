@@ -161,8 +161,9 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
   if (corpus.tables_.size() > 1) {
     corpus.merged_.reserve(corpus.tables_[0].size());
     for (const StringTable& table : corpus.tables_) {
+      auto& ids = corpus.merged_ids_.emplace_back(table.size());
       for (std::uint32_t id = 0; id < table.size(); ++id) {
-        corpus.merged_.add(table.word(id), table.count(id));
+        ids[id] = corpus.merged_.add(table.word(id), table.count(id));
       }
     }
   }
@@ -179,22 +180,26 @@ std::vector<std::pair<std::string, std::int64_t>> CountedCorpus::word_counts() c
   return counts;
 }
 
-EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads) && {
+EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads,
+                                    const std::vector<std::uint32_t>* vocab_ids) && {
   std::vector<std::vector<std::uint32_t>> to_vocab(tables_.size());
-  for (std::size_t t = 0; t < tables_.size(); ++t) {
-    to_vocab[t].resize(tables_[t].size());
-  }
   for (std::size_t t = 0; t < tables_.size(); ++t) {
     const StringTable& table = tables_[t];
     auto& map = to_vocab[t];
+    map.resize(table.size());
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (std::size_t id = 0; id < table.size(); ++id) {
-      map[id] = vocab.find(table.word(static_cast<std::uint32_t>(id)));
+      if (vocab_ids == nullptr) {
+        map[id] = vocab.find(table.word(static_cast<std::uint32_t>(id)));
+      } else {
+        map[id] = (*vocab_ids)[merged_ids_.empty() ? id : merged_ids_[t][id]];
+      }
     }
   }
   tables_.clear();
   tables_.shrink_to_fit();
   merged_ = StringTable();
+  merged_ids_.clear();
 
   EncodedCorpus corpus;
   corpus.blocks.resize(blocks_.size());

@@ -62,11 +62,13 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
   }
   const StringTable& words = options.read_vocab.empty() ? counted.words() : vocab_file_words;
   PreparedCorpus prepared;
-  prepared.vocab = Vocab::from_table(words, options.vocab);
+  std::vector<std::uint32_t> vocab_ids;
+  prepared.vocab = Vocab::from_table(words, options.vocab, &vocab_ids);
   if (prepared.vocab.empty()) throw Error(min_count_message(words, options.vocab));
   prepared.tokens = counted.stats();
   prepared.bytes = counted.bytes();
-  prepared.corpus = std::move(counted).encode(prepared.vocab, threads);
+  prepared.corpus = std::move(counted).encode(prepared.vocab, threads,
+                                              options.read_vocab.empty() ? &vocab_ids : nullptr);
   if (prepared.corpus.words == 0) {
     throw Error("no word of " + describe_inputs(options.inputs) + " is in the vocabulary");
   }

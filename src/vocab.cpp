@@ -19,7 +19,8 @@ void validate(const VocabOptions& options) {
   }
 }
 
-Vocab Vocab::from_table(const StringTable& words, const VocabOptions& options) {
+Vocab Vocab::from_table(const StringTable& words, const VocabOptions& options,
+                        std::vector<std::uint32_t>* vocab_ids) {
   // Most words of a corpus are rare, so they are dropped before anything is sorted or copied.
   std::vector<std::uint32_t> kept;
   for (std::uint32_t id = 0; id < words.size(); ++id) {
@@ -36,7 +37,9 @@ Vocab Vocab::from_table(const StringTable& words, const VocabOptions& options) {
   vocab.words_.reserve(kept.size());
   vocab.counts_.reserve(kept.size());
   vocab.index_.reserve(kept.size());
+  if (vocab_ids != nullptr) vocab_ids->assign(words.size(), kNotFound);
   for (const std::uint32_t id : kept) {
+    if (vocab_ids != nullptr) (*vocab_ids)[id] = static_cast<std::uint32_t>(vocab.words_.size());
     vocab.index_.insert(words.word(id));
     vocab.words_.emplace_back(words.word(id));
     vocab.counts_.push_back(words.count(id));

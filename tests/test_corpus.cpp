@@ -195,6 +195,30 @@ TEST_SUITE("corpus") {
     }
   }
 
+  TEST_CASE("encode through from_table's vocabulary ids equals encode by looking words up") {
+    // The ids spare the lookups; with 2 threads they pass through the merged table.
+    w2v::test::TempDir dir;
+    w2v::test::write_file(dir.file("c.txt"), make_text(5, 3000, nullptr));
+    for (const int threads : {1, 2}) {
+      for (const std::int64_t min_count : {1, 4}) {
+        CAPTURE(threads);
+        CAPTURE(min_count);
+        auto looked_up =
+            w2v::CountedCorpus::read({dir.file("c.txt")}, default_tokenizer(), threads);
+        auto mapped = w2v::CountedCorpus::read({dir.file("c.txt")}, default_tokenizer(), threads);
+        std::vector<std::uint32_t> vocab_ids;
+        const auto vocab =
+            w2v::Vocab::from_table(mapped.words(), w2v::VocabOptions{min_count, 0}, &vocab_ids);
+        REQUIRE(vocab_ids.size() == mapped.words().size());
+        const auto expected = std::move(looked_up).encode(vocab, threads);
+        const auto encoded = std::move(mapped).encode(vocab, threads, &vocab_ids);
+        CHECK(encoded.words == expected.words);
+        CHECK(encoded.blocks == expected.blocks);
+        CHECK(encoded.words > 0);
+      }
+    }
+  }
+
   TEST_CASE("encode keeps the sentences, drops out-of-vocabulary words and empty sentences") {
     w2v::test::TempDir dir;
     Sentences sentences;
@@ -244,8 +268,12 @@ TEST_SUITE("corpus") {
     CHECK(one.stats().words == two.stats().words);
     CHECK(one.bytes() == two.bytes());
     const auto vocab = w2v::Vocab::from_counts(one.word_counts(), w2v::VocabOptions{5, 0});
+    // Two threads' vocabulary, ids through the merged table, against one thread's lookups.
+    std::vector<std::uint32_t> vocab_ids;
+    const auto vocab_two = w2v::Vocab::from_table(two.words(), w2v::VocabOptions{5, 0}, &vocab_ids);
+    CHECK(vocab_two.words() == vocab.words());
     const auto e1 = std::move(one).encode(vocab, 1);
-    const auto e2 = std::move(two).encode(vocab, 2);
+    const auto e2 = std::move(two).encode(vocab_two, 2, &vocab_ids);
     CHECK(e1.blocks.size() >= 3);
     CHECK(e1.blocks == e2.blocks);
     CHECK(e1.words == e2.words);

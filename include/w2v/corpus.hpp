@@ -70,7 +70,10 @@ class CountedCorpus {
   // The same as (word, count) pairs, in no particular order.
   std::vector<std::pair<std::string, std::int64_t>> word_counts() const;
   // Maps each token to its id in `vocab`, dropping the others; frees this corpus.
-  EncodedCorpus encode(const Vocab& vocab, int threads) &&;
+  // `vocab_ids`, when given, holds the vocabulary id of each entry of words() (as
+  // Vocab::from_table reports it), which spares looking every word up again.
+  EncodedCorpus encode(const Vocab& vocab, int threads,
+                       const std::vector<std::uint32_t>* vocab_ids = nullptr) &&;
 
   const TokenizerStats& stats() const { return stats_; }
   std::int64_t bytes() const { return bytes_; }
@@ -80,8 +83,9 @@ class CountedCorpus {
     std::uint32_t table = 0;  // which thread's table the ids refer to
     IdVector ids;
   };
-  std::vector<StringTable> tables_;  // one per reading thread
-  StringTable merged_;               // their sum, when there is more than one
+  std::vector<StringTable> tables_;                     // one per reading thread
+  StringTable merged_;                                  // their sum, when there is more than one
+  std::vector<std::vector<std::uint32_t>> merged_ids_;  // per table: id -> id in merged_
   std::vector<Block> blocks_;
   TokenizerStats stats_;
   std::int64_t bytes_ = 0;

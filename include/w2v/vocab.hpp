@@ -25,7 +25,9 @@ class Vocab {
 
   Vocab() = default;
   // Builds from the words of a table and their counts, applying min_count and max_vocab.
-  static Vocab from_table(const StringTable& words, const VocabOptions& options);
+  // `vocab_ids`, when given, receives each table id's vocabulary id (or kNotFound).
+  static Vocab from_table(const StringTable& words, const VocabOptions& options,
+                          std::vector<std::uint32_t>* vocab_ids = nullptr);
   // The same from (word, count) pairs; counts of a repeated word add up.
   static Vocab from_counts(const std::vector<std::pair<std::string, std::int64_t>>& counts,
                            const VocabOptions& options);
