@@ -159,11 +159,16 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
   }
   for (const Tokenizer& t : tokenizers) corpus.stats_.add(t.stats());
   if (corpus.tables_.size() > 1) {
-    corpus.merged_.reserve(corpus.tables_[0].size());
-    for (const StringTable& table : corpus.tables_) {
-      auto& ids = corpus.merged_ids_.emplace_back(table.size());
+    // The first table takes the other tables' counts. Its own ids stay as they are, as
+    // new words only append, so its blocks need no remapping.
+    StringTable& first = corpus.tables_[0];
+    corpus.first_table_ids_.resize(corpus.tables_.size());
+    for (std::size_t t = 1; t < corpus.tables_.size(); ++t) {
+      const StringTable& table = corpus.tables_[t];
+      auto& ids = corpus.first_table_ids_[t];
+      ids.resize(table.size());
       for (std::uint32_t id = 0; id < table.size(); ++id) {
-        ids[id] = corpus.merged_.add(table.word(id), table.count(id));
+        ids[id] = first.add(table.word(id), table.count(id));
       }
     }
   }
@@ -192,14 +197,13 @@ EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads,
       if (vocab_ids == nullptr) {
         map[id] = vocab.find(table.word(static_cast<std::uint32_t>(id)));
       } else {
-        map[id] = (*vocab_ids)[merged_ids_.empty() ? id : merged_ids_[t][id]];
+        map[id] = (*vocab_ids)[t == 0 ? id : first_table_ids_[t][id]];
       }
     }
   }
   tables_.clear();
   tables_.shrink_to_fit();
-  merged_ = StringTable();
-  merged_ids_.clear();
+  first_table_ids_.clear();
 
   EncodedCorpus corpus;
   corpus.blocks.resize(blocks_.size());

@@ -66,7 +66,7 @@ class CountedCorpus {
                             int threads, const std::atomic<bool>* cancel = nullptr);
 
   // Every distinct word with its total count.
-  const StringTable& words() const { return tables_.size() == 1 ? tables_[0] : merged_; }
+  const StringTable& words() const { return tables_[0]; }
   // The same as (word, count) pairs, in no particular order.
   std::vector<std::pair<std::string, std::int64_t>> word_counts() const;
   // Maps each token to its id in `vocab`, dropping the others; frees this corpus.
@@ -83,9 +83,10 @@ class CountedCorpus {
     std::uint32_t table = 0;  // which thread's table the ids refer to
     IdVector ids;
   };
-  std::vector<StringTable> tables_;                     // one per reading thread
-  StringTable merged_;                                  // their sum, when there is more than one
-  std::vector<std::vector<std::uint32_t>> merged_ids_;  // per table: id -> id in merged_
+  // One per reading thread; after reading, the first holds every word and the total counts.
+  std::vector<StringTable> tables_;
+  // Per table after the first: id -> id of the same word in the first table.
+  std::vector<std::vector<std::uint32_t>> first_table_ids_;
   std::vector<Block> blocks_;
   TokenizerStats stats_;
   std::int64_t bytes_ = 0;
