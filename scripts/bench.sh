@@ -126,13 +126,21 @@ if [ "$EXTRA" = 1 ]; then
   echo
   # One thread and all threads alternate, so that a slow spell of a shared machine slows
   # both sides of a round; each round's ratio is kept besides the ratio of the medians.
+  # Each round also times a cache line's round trip between CPUs 0 and 1: on a virtual
+  # machine it changes with where the host puts the virtual CPUs, and lock-free training
+  # pays it for every row both threads write.
+  PINGPONG=""
+  if [ "$THREADS" -ge 2 ] && c++ -O2 -pthread -o "$WORK/round_trip" scripts/cache_round_trip.cpp 2> /dev/null; then
+    PINGPONG="$WORK/round_trip"
+  fi
   for ((r = 1; r <= RUNS; r++)); do
+    [ -n "$PINGPONG" ] && "$PINGPONG" >> "$WORK/round_trip.ns" || true
     for t in 1 "$THREADS"; do
       timed "scale$t" "$(THREADS=$t w2v_cmd x "$WORK/s.bin" --merge dot --metrics "$WORK/s.json")"
       "$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["results"]["train_seconds"])' \
         "$WORK/s.json" >> "$WORK/train$t.seconds"
     done
-    echo "  scaling round $r: $(tail -1 "$WORK/scale1.runs" | cut -d' ' -f1) s vs $(tail -1 "$WORK/scale$THREADS.runs" | cut -d' ' -f1) s" >&2
+    echo "  scaling round $r: $(tail -1 "$WORK/scale1.runs" | cut -d' ' -f1) s vs $(tail -1 "$WORK/scale$THREADS.runs" | cut -d' ' -f1) s$([ -n "$PINGPONG" ] && echo ", cache-line round trip $(tail -1 "$WORK/round_trip.ns") ns")" >&2
   done
   s1=$(cut -d' ' -f1 "$WORK/scale1.runs" | median)
   sn=$(cut -d' ' -f1 "$WORK/scale$THREADS.runs" | median)
@@ -143,6 +151,9 @@ if [ "$EXTRA" = 1 ]; then
   echo "thread scaling (w2v dot): whole command 1 thread $s1 s, $THREADS threads $sn s: $(awk -v a="$s1" -v b="$sn" 'BEGIN { printf "%.2fx", a / b }');" \
     "training alone $(awk -v a="$t1" -v b="$tn" 'BEGIN { printf "%.2f s, %.2f s: %.2fx", a, b, a / b }');" \
     "median of the rounds' ratios $(printf '%.2fx' "$rounds")"
+  if [ -n "$PINGPONG" ]; then
+    echo "cache-line round trip between CPUs 0 and 1 (scripts/cache_round_trip.cpp), per round: $(tr '\n' ' ' < "$WORK/round_trip.ns")ns"
+  fi
   for m in cos dot; do
     for ((r = 1; r <= RUNS; r++)); do
       timed "big$m" "$(DIM=300 WINDOW=10 w2v_cmd x "$WORK/b.bin" --merge $m)"
