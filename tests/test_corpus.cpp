@@ -196,7 +196,7 @@ TEST_SUITE("corpus") {
   }
 
   TEST_CASE("encode through from_table's vocabulary ids equals encode by looking words up") {
-    // The ids spare the lookups; with 2 threads they pass through the merged table.
+    // The ids spare the lookups; with 2 threads they pass through the first thread's table.
     w2v::test::TempDir dir;
     w2v::test::write_file(dir.file("c.txt"), make_text(5, 3000, nullptr));
     for (const int threads : {1, 2}) {
@@ -268,7 +268,8 @@ TEST_SUITE("corpus") {
     CHECK(one.stats().words == two.stats().words);
     CHECK(one.bytes() == two.bytes());
     const auto vocab = w2v::Vocab::from_counts(one.word_counts(), w2v::VocabOptions{5, 0});
-    // Two threads' vocabulary, ids through the merged table, against one thread's lookups.
+    // Two threads' vocabulary, ids through the first thread's table, against one thread's
+    // lookups.
     std::vector<std::uint32_t> vocab_ids;
     const auto vocab_two = w2v::Vocab::from_table(two.words(), w2v::VocabOptions{5, 0}, &vocab_ids);
     CHECK(vocab_two.words() == vocab.words());

@@ -37,10 +37,6 @@ class StringTable {
   }
   std::int64_t count(std::uint32_t id) const { return entries_[id].count; }
   void reserve(std::size_t words);
-  void reserve_entries(std::size_t words) {
-    entries_.reserve(words);
-    arena_.reserve(8 * words);
-  }
 
   // A word's first 16 bytes (zero-padded), length and hash. The slot compares the first
   // 8 bytes and a tag of hash and length bits; the entry the id leads to, which a count
