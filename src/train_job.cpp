@@ -53,9 +53,7 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
   }
   StringTable vocab_file_words;
   if (!options.read_vocab.empty()) {
-    for (const auto& [word, count] : Vocab::read_counts(options.read_vocab)) {
-      vocab_file_words.add(word, count);
-    }
+    vocab_file_words = Vocab::table_of(Vocab::read_counts(options.read_vocab));
     if (vocab_file_words.size() == 0) {
       throw Error("the vocabulary '" + options.read_vocab + "' is empty");
     }

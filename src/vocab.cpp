@@ -48,12 +48,11 @@ Vocab Vocab::from_table(const StringTable& words, const VocabOptions& options,
   return vocab;
 }
 
-Vocab Vocab::from_counts(const std::vector<std::pair<std::string, std::int64_t>>& counts,
-                         const VocabOptions& options) {
+StringTable Vocab::table_of(const std::vector<std::pair<std::string, std::int64_t>>& counts) {
   StringTable words;
   words.reserve(counts.size());
   for (const auto& [word, count] : counts) words.add(word, count);
-  return from_table(words, options);
+  return words;
 }
 
 std::vector<std::pair<std::string, std::int64_t>> Vocab::read_counts(const std::string& path) {

@@ -30,7 +30,11 @@ class Vocab {
                           std::vector<std::uint32_t>* vocab_ids = nullptr);
   // The same from (word, count) pairs; counts of a repeated word add up.
   static Vocab from_counts(const std::vector<std::pair<std::string, std::int64_t>>& counts,
-                           const VocabOptions& options);
+                           const VocabOptions& options) {
+    return from_table(table_of(counts), options);
+  }
+  // The pairs as a table, counts of a repeated word added up.
+  static StringTable table_of(const std::vector<std::pair<std::string, std::int64_t>>& counts);
   // Reads `word count` lines (word2vec.c's -save-vocab layout). Throws Error naming the
   // file and line of a malformed entry or a duplicate word.
   static std::vector<std::pair<std::string, std::int64_t>> read_counts(const std::string& path);
