@@ -284,16 +284,22 @@ TEST_SUITE("corpus") {
   TEST_CASE("read errors: a missing input, a directory, cancellation") {
     w2v::test::TempDir dir;
     w2v::test::write_file(dir.file("ok.txt"), "a b c\n");
+    w2v::test::write_file(dir.file("empty.txt"), "");
     const std::string missing = dir.file("missing.txt");
-    CHECK_THROWS_WITH_AS(
-        w2v::CountedCorpus::read({dir.file("ok.txt"), missing}, default_tokenizer(), 1),
-        doctest::Contains((missing).c_str()), w2v::Error);
-    CHECK_THROWS_WITH_AS(w2v::CountedCorpus::read({dir.path()}, default_tokenizer(), 1),
-                         doctest::Contains((dir.path()).c_str()), w2v::Error);
-    std::atomic<bool> cancel{true};
-    CHECK_THROWS_WITH_AS(
-        w2v::CountedCorpus::read({dir.file("ok.txt")}, default_tokenizer(), 1, &cancel),
-        doctest::Contains("interrupted"), w2v::Error);
+    for (const int threads : {1, 2}) {
+      CAPTURE(threads);
+      CHECK_THROWS_WITH_AS(
+          w2v::CountedCorpus::read({dir.file("ok.txt"), missing}, default_tokenizer(), threads),
+          doctest::Contains((missing).c_str()), w2v::Error);
+      CHECK_THROWS_WITH_AS(w2v::CountedCorpus::read({dir.path()}, default_tokenizer(), threads),
+                           doctest::Contains((dir.path()).c_str()), w2v::Error);
+      std::atomic<bool> cancel{true};
+      for (const char* name : {"ok.txt", "empty.txt"}) {
+        CHECK_THROWS_WITH_AS(
+            w2v::CountedCorpus::read({dir.file(name)}, default_tokenizer(), threads, &cancel),
+            doctest::Contains("interrupted"), w2v::Error);
+      }
+    }
     w2v::TokenizerOptions bad;
     bad.max_word_bytes = 1;
     CHECK_THROWS_AS(w2v::CountedCorpus::read({dir.file("ok.txt")}, bad, 1), w2v::UsageError);

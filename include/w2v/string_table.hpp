@@ -63,9 +63,9 @@ class StringTable {
     const std::uint32_t id = slots_[slot].id;
     return id != kNotFound ? id : insert_new(slot, word, key);
   }
-  std::uint32_t add(std::string_view word, const Key& key) {
+  std::uint32_t add(std::string_view word, const Key& key, std::int64_t count = 1) {
     const std::uint32_t id = insert(word, key);
-    ++entries_[id].count;
+    entries_[id].count += count;
     return id;
   }
   void prefetch(const Key& key) const { __builtin_prefetch(&slots_[key.hash & mask_]); }
