@@ -37,8 +37,10 @@ StringTable::Key StringTable::key_of(std::string_view word) {
 StringTable::StringTable()
     : slots_(kInitialSlots, Slot{0, 0, kNotFound}), mask_(kInitialSlots - 1) {}
 
-void StringTable::reserve(std::size_t words) {
+void StringTable::reserve(std::size_t words, std::size_t bytes) {
+  words += entries_.size();
   entries_.reserve(words);
+  arena_.reserve(arena_.size() + bytes);
   std::size_t slots = slots_.size();
   while (8 * words > 5 * slots) slots *= 2;
   if (slots > slots_.size()) rehash(slots);

@@ -9,6 +9,26 @@
 #include "w2v/utf8.hpp"
 
 namespace w2v {
+namespace {
+
+struct SortKey {
+  std::int64_t count;
+  std::uint64_t leading;
+  std::string_view word;
+  std::uint32_t id;
+};
+
+// The first 8 bytes, zero-padded, as a number that orders like the words: two words whose
+// numbers differ compare as their numbers do.
+std::uint64_t leading_bytes(std::string_view word) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8; ++i) {
+    v = (v << 8) | (i < word.size() ? static_cast<unsigned char>(word[i]) : 0u);
+  }
+  return v;
+}
+
+}  // namespace
 
 void validate(const VocabOptions& options) {
   if (options.min_count < 0) {
@@ -21,14 +41,26 @@ void validate(const VocabOptions& options) {
 
 Vocab Vocab::from_table(const StringTable& words, const VocabOptions& options,
                         std::vector<std::uint32_t>* vocab_ids) {
-  // Most words of a corpus are rare, so they are dropped before anything is sorted or copied.
-  std::vector<std::uint32_t> kept;
+  // Most words of a corpus are rare, so they are dropped before anything is sorted or
+  // copied. The keys carry what the sort and the index need, so that neither goes back to
+  // the table's entries in sorted order, which is random order in memory. They sit on huge
+  // pages: fresh small pages cost more here than the sort.
+  std::size_t n = 0;
+  for (std::uint32_t id = 0; id < words.size(); ++id) n += words.count(id) >= options.min_count;
+  std::vector<SortKey, HugePageAllocator<SortKey>> kept;
+  kept.reserve(n);
+  std::size_t bytes = 0;
   for (std::uint32_t id = 0; id < words.size(); ++id) {
-    if (words.count(id) >= options.min_count) kept.push_back(id);
+    const std::int64_t count = words.count(id);
+    if (count < options.min_count) continue;
+    const std::string_view word = words.word(id);
+    kept.push_back({count, leading_bytes(word), word, id});
+    bytes += word.size();
   }
-  std::sort(kept.begin(), kept.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const std::int64_t ca = words.count(a), cb = words.count(b);
-    return ca != cb ? ca > cb : words.word(a) < words.word(b);
+  std::sort(kept.begin(), kept.end(), [](const SortKey& a, const SortKey& b) {
+    if (a.count != b.count) return a.count > b.count;
+    if (a.leading != b.leading) return a.leading < b.leading;
+    return a.word < b.word;
   });
   if (options.max_vocab > 0 && kept.size() > static_cast<std::size_t>(options.max_vocab)) {
     kept.resize(static_cast<std::size_t>(options.max_vocab));
@@ -36,14 +68,28 @@ Vocab Vocab::from_table(const StringTable& words, const VocabOptions& options,
   Vocab vocab;
   vocab.words_.reserve(kept.size());
   vocab.counts_.reserve(kept.size());
-  vocab.index_.reserve(kept.size());
+  vocab.index_.reserve(kept.size(), bytes);
   if (vocab_ids != nullptr) vocab_ids->assign(words.size(), kNotFound);
-  for (const std::uint32_t id : kept) {
-    if (vocab_ids != nullptr) (*vocab_ids)[id] = static_cast<std::uint32_t>(vocab.words_.size());
-    vocab.index_.insert(words.word(id));
-    vocab.words_.emplace_back(words.word(id));
-    vocab.counts_.push_back(words.count(id));
-    vocab.total_ += words.count(id);
+  // The word's bytes are fetched two steps ahead of its key, the key's slot one step
+  // ahead of the insert, so that the cache misses overlap.
+  constexpr std::size_t kAhead = 8;
+  StringTable::Key keys[kAhead];
+  for (std::size_t i = 0; i < kept.size() + kAhead; ++i) {
+    if (i >= kAhead) {
+      const SortKey& k = kept[i - kAhead];
+      if (vocab_ids != nullptr) {
+        (*vocab_ids)[k.id] = static_cast<std::uint32_t>(vocab.words_.size());
+      }
+      vocab.index_.insert(k.word, keys[i % kAhead]);
+      vocab.words_.emplace_back(k.word);
+      vocab.counts_.push_back(k.count);
+      vocab.total_ += k.count;
+    }
+    if (i + kAhead < kept.size()) __builtin_prefetch(kept[i + kAhead].word.data());
+    if (i < kept.size()) {
+      keys[i % kAhead] = StringTable::key_of(kept[i].word);
+      vocab.index_.prefetch(keys[i % kAhead]);
+    }
   }
   return vocab;
 }

@@ -36,7 +36,8 @@ class StringTable {
     return {arena_.data() + entries_[id].offset, entries_[id].length};
   }
   std::int64_t count(std::uint32_t id) const { return entries_[id].count; }
-  void reserve(std::size_t words);
+  // Room for `words` more words of `bytes` bytes in all, so that filling grows nothing.
+  void reserve(std::size_t words, std::size_t bytes = 0);
 
   // A word's first 16 bytes (zero-padded), length and hash. The slot compares the first
   // 8 bytes and a tag of hash and length bits; the entry the id leads to, which a count
