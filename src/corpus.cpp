@@ -105,9 +105,10 @@ class BlockQueue {
   std::size_t sequence_ = 0;
 };
 
-// One reading thread's table, tokenizer and blocks. The table and tokenizer change with
-// every word, so each thread's sit on cache lines of their own: a line shared by two
-// threads moves between their cores on every write, which doubled the pass's time.
+// One reading thread's table, tokenizer and blocks, on cache lines of their own: what a
+// thread writes per word must share no line with another thread's, or the line moves
+// between their cores on every write (when the blocks' id vectors lay side by side, that
+// doubled the pass's time with two threads).
 struct alignas(64) ReadingThread {
   explicit ReadingThread(const TokenizerOptions& options) : tokenizer(options) {}
   StringTable table;

@@ -70,8 +70,8 @@ Vocab Vocab::from_table(const StringTable& words, const VocabOptions& options,
   vocab.counts_.reserve(kept.size());
   vocab.index_.reserve(kept.size(), bytes);
   if (vocab_ids != nullptr) vocab_ids->assign(words.size(), kNotFound);
-  // The word's bytes are fetched two steps ahead of its key, the key's slot one step
-  // ahead of the insert, so that the cache misses overlap.
+  // A word's bytes are fetched kAhead words before its key is made, and the key's slot
+  // kAhead words before the insert, so that the cache misses overlap.
   constexpr std::size_t kAhead = 8;
   StringTable::Key keys[kAhead];
   for (std::size_t i = 0; i < kept.size() + kAhead; ++i) {
