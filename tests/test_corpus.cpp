@@ -281,6 +281,41 @@ TEST_SUITE("corpus") {
     CHECK(decode(e2, vocab) == filter(sentences, vocab));
   }
 
+  TEST_CASE("any number of reading threads: their tables merge into the same vocabulary") {
+    // Each input is a block of its own, so with several threads several tables fill, and
+    // each input adds words no other input has; the tables merge in rounds of pairs.
+    w2v::test::TempDir dir;
+    std::vector<std::string> inputs;
+    Sentences sentences;
+    for (int f = 0; f < 9; ++f) {
+      std::string text = make_text(300 + static_cast<std::uint64_t>(f), 200, &sentences);
+      std::vector<std::string> own;
+      for (int i = 0; i < 40; ++i) {
+        own.push_back("only" + std::to_string(f) + "x" + std::to_string(i));
+        text += own.back() + (i + 1 < 40 ? " " : "\n");
+      }
+      sentences.push_back(own);
+      inputs.push_back(dir.file("in" + std::to_string(f) + ".txt"));
+      w2v::test::write_file(inputs.back(), text);
+    }
+    const Counts expected = naive_counts(sentences);
+    auto reference = w2v::CountedCorpus::read(inputs, default_tokenizer(), 1);
+    const auto vocab = w2v::Vocab::from_counts(reference.word_counts(), w2v::VocabOptions{1, 0});
+    const auto encoded = std::move(reference).encode(vocab, 1);
+    REQUIRE(decode(encoded, vocab) == sentences);
+    for (const int threads : {2, 3, 5, 8}) {
+      CAPTURE(threads);
+      auto counted = w2v::CountedCorpus::read(inputs, default_tokenizer(), threads);
+      CHECK(as_map(counted.word_counts()) == expected);
+      std::vector<std::uint32_t> vocab_ids;
+      const auto merged =
+          w2v::Vocab::from_table(counted.words(), w2v::VocabOptions{1, 0}, &vocab_ids);
+      CHECK(merged.words() == vocab.words());
+      const auto e = std::move(counted).encode(merged, threads, &vocab_ids);
+      CHECK(e.blocks == encoded.blocks);
+    }
+  }
+
   TEST_CASE("read errors: a missing input, a directory, cancellation") {
     w2v::test::TempDir dir;
     w2v::test::write_file(dir.file("ok.txt"), "a b c\n");
