@@ -222,20 +222,10 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
       const StringTable& table = corpus.tables_[t];
       auto& ids = corpus.first_table_ids_[t];
       ids.resize(table.size());
-      // Fetching the slot a few words ahead overlaps the cache misses, as in counting.
-      constexpr std::uint32_t kAhead = 8;
-      StringTable::Key keys[kAhead];
-      const auto n = static_cast<std::uint32_t>(table.size());
-      for (std::uint32_t id = 0; id < n + kAhead; ++id) {
-        if (id >= kAhead) {
-          const std::uint32_t old = id - kAhead;
-          ids[old] = first.add(table.word(old), keys[old % kAhead], table.count(old));
-        }
-        if (id < n) {
-          keys[id % kAhead] = StringTable::key_of(table.word(id));
-          first.prefetch(keys[id % kAhead]);
-        }
-      }
+      first.add_each(
+          table.size(), [&](std::size_t i) { return table.word(static_cast<std::uint32_t>(i)); },
+          [&](std::size_t i) { return table.count(static_cast<std::uint32_t>(i)); },
+          [&](std::size_t i, std::uint32_t id) { ids[i] = id; });
     }
   }
   return corpus;

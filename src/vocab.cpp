@@ -70,27 +70,16 @@ Vocab Vocab::from_table(const StringTable& words, const VocabOptions& options,
   vocab.counts_.reserve(kept.size());
   vocab.index_.reserve(kept.size(), bytes);
   if (vocab_ids != nullptr) vocab_ids->assign(words.size(), kNotFound);
-  // A word's bytes are fetched kAhead words before its key is made, and the key's slot
-  // kAhead words before the insert, so that the cache misses overlap.
-  constexpr std::size_t kAhead = 8;
-  StringTable::Key keys[kAhead];
-  for (std::size_t i = 0; i < kept.size() + kAhead; ++i) {
-    if (i >= kAhead) {
-      const SortKey& k = kept[i - kAhead];
-      if (vocab_ids != nullptr) {
-        (*vocab_ids)[k.id] = static_cast<std::uint32_t>(vocab.words_.size());
-      }
-      vocab.index_.insert(k.word, keys[i % kAhead]);
-      vocab.words_.emplace_back(k.word);
-      vocab.counts_.push_back(k.count);
-      vocab.total_ += k.count;
-    }
-    if (i + kAhead < kept.size()) __builtin_prefetch(kept[i + kAhead].word.data());
-    if (i < kept.size()) {
-      keys[i % kAhead] = StringTable::key_of(kept[i].word);
-      vocab.index_.prefetch(keys[i % kAhead]);
-    }
-  }
+  // The index keeps no counts of its own; the vocabulary ids are the index's ids.
+  vocab.index_.add_each(
+      kept.size(), [&](std::size_t i) { return kept[i].word; }, [](std::size_t) { return 0; },
+      [&](std::size_t i, std::uint32_t id) {
+        const SortKey& k = kept[i];
+        if (vocab_ids != nullptr) (*vocab_ids)[k.id] = id;
+        vocab.words_.emplace_back(k.word);
+        vocab.counts_.push_back(k.count);
+        vocab.total_ += k.count;
+      });
   return vocab;
 }
 

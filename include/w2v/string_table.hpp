@@ -71,6 +71,27 @@ class StringTable {
   }
   void prefetch(const Key& key) const { __builtin_prefetch(&slots_[key.hash & mask_]); }
 
+  // Adds words word_of(0) .. word_of(n - 1) with counts count_of(i) and calls
+  // on_id(i, id) for each, in order. A word's bytes are fetched kAhead words before its
+  // key is made, and the key's slot kAhead words before the insert, so that the cache
+  // misses of words met in random order overlap.
+  template <class WordOf, class CountOf, class OnId>
+  void add_each(std::size_t n, WordOf word_of, CountOf count_of, OnId on_id) {
+    constexpr std::size_t kAhead = 8;
+    Key keys[kAhead];
+    for (std::size_t i = 0; i < n + kAhead; ++i) {
+      if (i >= kAhead) {
+        const std::size_t j = i - kAhead;
+        on_id(j, add(word_of(j), keys[j % kAhead], count_of(j)));
+      }
+      if (i + kAhead < n) __builtin_prefetch(word_of(i + kAhead).data());
+      if (i < n) {
+        keys[i % kAhead] = key_of(word_of(i));
+        prefetch(keys[i % kAhead]);
+      }
+    }
+  }
+
  private:
   struct Slot {
     std::uint64_t head;
