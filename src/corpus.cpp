@@ -231,16 +231,6 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
   return corpus;
 }
 
-std::vector<std::pair<std::string, std::int64_t>> CountedCorpus::word_counts() const {
-  const StringTable& table = words();
-  std::vector<std::pair<std::string, std::int64_t>> counts;
-  counts.reserve(table.size());
-  for (std::uint32_t id = 0; id < table.size(); ++id) {
-    counts.emplace_back(std::string(table.word(id)), table.count(id));
-  }
-  return counts;
-}
-
 EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads,
                                     const std::vector<std::uint32_t>* vocab_ids) && {
   std::vector<std::vector<std::uint32_t>> to_vocab(tables_.size());

@@ -54,11 +54,12 @@ Counts naive_counts(const Sentences& sentences) {
   return counts;
 }
 
-Counts as_map(const std::vector<std::pair<std::string, std::int64_t>>& counts) {
+Counts as_map(const w2v::StringTable& words) {
   Counts map;
-  for (const auto& [w, c] : counts) {
+  for (std::uint32_t id = 0; id < words.size(); ++id) {
+    const std::string w(words.word(id));
     CHECK_MESSAGE(map.count(w) == 0, "word listed twice: " << w);
-    map[w] = c;
+    map[w] = words.count(id);
   }
   return map;
 }
@@ -122,7 +123,7 @@ TEST_SUITE("corpus") {
     for (const int threads : {1, 2}) {
       CAPTURE(threads);
       const auto counted = w2v::CountedCorpus::read({path}, default_tokenizer(), threads);
-      CHECK(as_map(counted.word_counts()) == expected);
+      CHECK(as_map(counted.words()) == expected);
       CHECK(counted.stats().words == tokens);
       CHECK(counted.stats().repaired_words == 0);
       CHECK(counted.bytes() == static_cast<std::int64_t>(text.size()));
@@ -139,13 +140,13 @@ TEST_SUITE("corpus") {
     write_gzip(dir.file("two_members.txt"), {a, b});  // gzip found by its magic bytes
 
     const auto plain = w2v::CountedCorpus::read({dir.file("plain.txt")}, default_tokenizer(), 1);
-    const auto plain_counts = as_map(plain.word_counts());
-    const auto vocab = w2v::Vocab::from_counts(plain.word_counts(), w2v::VocabOptions{2, 0});
+    const auto plain_counts = as_map(plain.words());
+    const auto vocab = w2v::Vocab::from_table(plain.words(), w2v::VocabOptions{2, 0});
     const auto plain_encoded = w2v::CountedCorpus(plain).encode(vocab, 1);
     for (const char* name : {"corpus.gz", "two_members.txt"}) {
       CAPTURE(name);
       auto gz = w2v::CountedCorpus::read({dir.file(name)}, default_tokenizer(), 2);
-      CHECK(as_map(gz.word_counts()) == plain_counts);
+      CHECK(as_map(gz.words()) == plain_counts);
       CHECK(gz.stats().words == plain.stats().words);
       CHECK(gz.bytes() == static_cast<std::int64_t>(a.size() + b.size()));
       const auto encoded = std::move(gz).encode(vocab, 2);
@@ -185,9 +186,9 @@ TEST_SUITE("corpus") {
                                              dir.file("b.txt"), dir.file("c.gz")};
     for (const int threads : {1, 2}) {
       auto counted = w2v::CountedCorpus::read(inputs, default_tokenizer(), threads);
-      CHECK(as_map(counted.word_counts()) == Counts{{"x", 3}, {"y", 4}, {"z", 3}});
+      CHECK(as_map(counted.words()) == Counts{{"x", 3}, {"y", 4}, {"z", 3}});
       CHECK(counted.stats().words == 10);
-      const auto vocab = w2v::Vocab::from_counts(counted.word_counts(), w2v::VocabOptions{0, 0});
+      const auto vocab = w2v::Vocab::from_table(counted.words(), w2v::VocabOptions{0, 0});
       const auto encoded = std::move(counted).encode(vocab, threads);
       CHECK(encoded.words == 10);
       CHECK(decode(encoded, vocab) ==
@@ -225,8 +226,7 @@ TEST_SUITE("corpus") {
     w2v::test::write_file(dir.file("c.txt"), make_text(3, 2000, &sentences));
     for (const std::int64_t min_count : {1, 3, 40}) {
       auto counted = w2v::CountedCorpus::read({dir.file("c.txt")}, default_tokenizer(), 2);
-      const auto vocab =
-          w2v::Vocab::from_counts(counted.word_counts(), w2v::VocabOptions{min_count, 0});
+      const auto vocab = w2v::Vocab::from_table(counted.words(), w2v::VocabOptions{min_count, 0});
       REQUIRE(!vocab.empty());
       const auto encoded = std::move(counted).encode(vocab, 2);
       const Sentences expected = filter(sentences, vocab);
@@ -263,11 +263,11 @@ TEST_SUITE("corpus") {
 
     auto one = w2v::CountedCorpus::read({dir.file("big.txt")}, default_tokenizer(), 1);
     auto two = w2v::CountedCorpus::read({dir.file("big.txt")}, default_tokenizer(), 2);
-    CHECK(as_map(one.word_counts()) == expected);
-    CHECK(as_map(two.word_counts()) == expected);
+    CHECK(as_map(one.words()) == expected);
+    CHECK(as_map(two.words()) == expected);
     CHECK(one.stats().words == two.stats().words);
     CHECK(one.bytes() == two.bytes());
-    const auto vocab = w2v::Vocab::from_counts(one.word_counts(), w2v::VocabOptions{5, 0});
+    const auto vocab = w2v::Vocab::from_table(one.words(), w2v::VocabOptions{5, 0});
     // Two threads' vocabulary, ids through the first thread's table, against one thread's
     // lookups.
     std::vector<std::uint32_t> vocab_ids;
@@ -300,13 +300,13 @@ TEST_SUITE("corpus") {
     }
     const Counts expected = naive_counts(sentences);
     auto reference = w2v::CountedCorpus::read(inputs, default_tokenizer(), 1);
-    const auto vocab = w2v::Vocab::from_counts(reference.word_counts(), w2v::VocabOptions{1, 0});
+    const auto vocab = w2v::Vocab::from_table(reference.words(), w2v::VocabOptions{1, 0});
     const auto encoded = std::move(reference).encode(vocab, 1);
     REQUIRE(decode(encoded, vocab) == sentences);
     for (const int threads : {2, 3, 5, 8}) {
       CAPTURE(threads);
       auto counted = w2v::CountedCorpus::read(inputs, default_tokenizer(), threads);
-      CHECK(as_map(counted.word_counts()) == expected);
+      CHECK(as_map(counted.words()) == expected);
       std::vector<std::uint32_t> vocab_ids;
       const auto merged =
           w2v::Vocab::from_table(counted.words(), w2v::VocabOptions{1, 0}, &vocab_ids);

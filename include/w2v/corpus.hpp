@@ -67,8 +67,6 @@ class CountedCorpus {
 
   // Every distinct word with its total count.
   const StringTable& words() const { return tables_[0]; }
-  // The same as (word, count) pairs, in no particular order.
-  std::vector<std::pair<std::string, std::int64_t>> word_counts() const;
   // Maps each token to its id in `vocab`, dropping the others; frees this corpus.
   // `vocab_ids`, when given, holds the vocabulary id of each entry of words() (as
   // Vocab::from_table reports it), which spares looking every word up again.
