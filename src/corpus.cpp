@@ -233,17 +233,24 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
 
 EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads,
                                     const std::vector<std::uint32_t>* vocab_ids) && {
+  // Per table, table id -> vocabulary id; the first table's is vocab_ids itself.
   std::vector<std::vector<std::uint32_t>> to_vocab(tables_.size());
+  std::vector<const std::uint32_t*> maps(tables_.size());
   for (std::size_t t = 0; t < tables_.size(); ++t) {
+    if (t == 0 && vocab_ids != nullptr) {
+      maps[0] = vocab_ids->data();
+      continue;
+    }
     const StringTable& table = tables_[t];
     auto& map = to_vocab[t];
     map.resize(table.size());
+    maps[t] = map.data();
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (std::size_t id = 0; id < table.size(); ++id) {
       if (vocab_ids == nullptr) {
         map[id] = vocab.find(table.word(static_cast<std::uint32_t>(id)));
       } else {
-        map[id] = (*vocab_ids)[t == 0 ? id : first_table_ids_[t][id]];
+        map[id] = (*vocab_ids)[first_table_ids_[t][id]];
       }
     }
   }
@@ -257,7 +264,7 @@ EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads,
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(+ : words)
   for (std::size_t b = 0; b < blocks_.size(); ++b) {
     IdVector& ids = blocks_[b].ids;
-    const auto& map = to_vocab[blocks_[b].table];
+    const std::uint32_t* map = maps[blocks_[b].table];
     std::size_t kept = 0;
     for (const std::uint32_t id : ids) {
       if (id == kSentenceEnd) {
