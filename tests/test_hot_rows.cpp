@@ -1,0 +1,162 @@
+// hot_rows: a training thread's own copies of the most frequent words' context rows, and
+// the sync that adds their changes to the shared rows; then, through train(), that what
+// the second thread learns in its copies reaches the model.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "detail/hot_rows.hpp"
+#include "w2v/corpus.hpp"
+#include "w2v/model.hpp"
+#include "w2v/rng.hpp"
+#include "w2v/trainer.hpp"
+#include "w2v/vocab.hpp"
+
+namespace {
+
+using w2v::Matrix;
+using w2v::detail::HotRows;
+
+constexpr std::size_t kCols = 5;
+
+Matrix numbered(std::size_t rows) {
+  Matrix m(rows, kCols);
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < kCols; ++c) m.row(r)[c] = static_cast<float>(r) + 0.1f * c;
+  }
+  return m;
+}
+
+std::vector<float> row_of(const float* row) { return {row, row + kCols}; }
+
+double length(const float* row) {
+  double sq = 0;
+  for (std::size_t c = 0; c < kCols; ++c) sq += double(row[c]) * row[c];
+  return std::sqrt(sq);
+}
+
+}  // namespace
+
+TEST_SUITE("hot rows") {
+  TEST_CASE("the first rows are copies, the others and all rows with count 0 are shared") {
+    Matrix shared = numbered(6);
+    HotRows none(shared, 0);
+    CHECK(none.count() == 0);
+    for (std::uint32_t id = 0; id < 6; ++id) CHECK(none.row(id) == shared.row(id));
+
+    HotRows hot(shared, 4);
+    CHECK(hot.count() == 4);
+    for (std::uint32_t id = 0; id < 4; ++id) {
+      CHECK(hot.row(id) != shared.row(id));
+      CHECK(row_of(hot.row(id)) == row_of(shared.row(id)));
+    }
+    CHECK(hot.row(4) == shared.row(4));
+    CHECK(hot.row(5) == shared.row(5));
+    CHECK(HotRows(shared, 100).count() == 6);
+  }
+
+  TEST_CASE("sync adds this thread's changes to the others' and hands back the sum") {
+    Matrix shared = numbered(3);
+    HotRows hot(shared, 3);
+    for (int round = 1; round <= 2; ++round) {
+      const std::vector<float> before0 = row_of(shared.row(0)), before1 = row_of(shared.row(1)),
+                               before2 = row_of(shared.row(2));
+      for (std::size_t c = 0; c < kCols; ++c) {
+        hot.row(0)[c] += 1.0f;     // this thread
+        shared.row(0)[c] += 2.0f;  // another thread, same row
+        shared.row(1)[c] += 3.0f;  // another thread alone
+      }
+      hot.sync(0.0f);
+      for (std::size_t c = 0; c < kCols; ++c) {
+        // Each round adds only what changed since the last sync.
+        CHECK(shared.row(0)[c] == doctest::Approx(before0[c] + 3.0f));
+        CHECK(shared.row(1)[c] == doctest::Approx(before1[c] + 3.0f));
+        CHECK(shared.row(2)[c] == before2[c]);
+      }
+      for (std::uint32_t id = 0; id < 3; ++id) {
+        CHECK(row_of(hot.row(id)) == row_of(shared.row(id)));
+      }
+    }
+  }
+
+  TEST_CASE("sync caps the length of the rows it changed, and only those") {
+    Matrix shared = numbered(3);  // rows 1 and 2 are longer than 2
+    HotRows hot(shared, 3);
+    const std::vector<float> untouched = row_of(shared.row(2));
+    hot.row(1)[0] += 1.0f;
+    hot.sync(2.0f);
+    CHECK(length(shared.row(1)) == doctest::Approx(2.0).epsilon(1e-6));
+    CHECK(row_of(hot.row(1)) == row_of(shared.row(1)));
+    CHECK(row_of(shared.row(2)) == untouched);
+  }
+}
+
+TEST_SUITE("learning") {
+  // The first half of the corpus (thread 0's chunks) uses words a0..a9, the second half
+  // (thread 1's) b0..b9; all are hot rows. In the dot merge context rows start at zero
+  // and only a word's own pairs pull a context row towards the word rows: if thread 1's
+  // changes to its copies were lost, the b words' pairs would score no better than chance.
+  TEST_CASE("two threads: what the second thread trains in its copies reaches the model") {
+    constexpr int kWords = 10;
+    std::vector<std::vector<std::uint32_t>> sentences;
+    w2v::Rng rng(11);
+    for (int half = 0; half < 2; ++half) {
+      for (int s = 0; s < 2000; ++s) {
+        std::vector<std::uint32_t> sentence;
+        for (int w = 0; w < 10; ++w) {
+          sentence.push_back(static_cast<std::uint32_t>(half * kWords + rng.below(kWords)));
+        }
+        sentences.push_back(std::move(sentence));
+      }
+    }
+    std::vector<std::pair<std::string, std::int64_t>> counts;
+    for (int half = 0; half < 2; ++half) {
+      for (int w = 0; w < kWords; ++w) {
+        counts.emplace_back(std::string(half == 0 ? "a" : "b") + std::to_string(w), 2000);
+      }
+    }
+    const w2v::Vocab vocab = w2v::Vocab::from_counts(counts, w2v::VocabOptions{1, 0});
+    REQUIRE(vocab.size() == 2 * kWords);
+    // from_counts orders equal counts by word, so ids 0..9 are a0..a9 as in the sentences.
+    REQUIRE(vocab.word(0) == "a0");
+    REQUIRE(vocab.word(kWords) == "b0");
+    const w2v::EncodedCorpus corpus = w2v::encode_sentences(sentences);
+    REQUIRE(w2v::make_chunks(corpus).size() >= 4);
+
+    w2v::TrainOptions options;
+    options.merge = w2v::Merge::kDot;
+    options.dim = 16;
+    options.epochs = 3;
+    options.threads = 2;
+    options.sample = 0;
+    options.seed = 5;
+    w2v::Model model = w2v::make_model(vocab.size(), options);
+    w2v::train(model, corpus, vocab, options);
+
+    // Each half's words score their own half's contexts higher than the other half's,
+    // which they never meet.
+    auto mean_score = [&](int word_half, int context_half) {
+      double sum = 0;
+      for (int i = 0; i < kWords; ++i) {
+        for (int j = 0; j < kWords; ++j) {
+          const float* w = model.words.row(static_cast<std::size_t>(word_half * kWords + i));
+          const float* c = model.contexts.row(static_cast<std::size_t>(context_half * kWords + j));
+          double dot = 0;
+          for (std::size_t d = 0; d < model.words.cols(); ++d) dot += double(w[d]) * c[d];
+          sum += 1.0 / (1.0 + std::exp(-dot));
+        }
+      }
+      return sum / (kWords * kWords);
+    };
+    for (int half = 0; half < 2; ++half) {
+      const double own = mean_score(half, half), other = mean_score(half, 1 - half);
+      CAPTURE(half);
+      MESSAGE("half " << half << ": own " << own << ", other " << other);
+      CHECK(own - other > 0.15);
+    }
+  }
+}
