@@ -58,6 +58,13 @@ struct SharedRun {
   AliasSampler noise;
   std::vector<CorpusChunk> chunks;
   std::vector<ThreadCounters> counters;
+  // Per epoch, the next chunk to hand out, so that a faster thread takes more chunks: on a
+  // shared host one thread ran up to a third faster than the other, either one, and with
+  // fixed shares the run waited for the slower.
+  struct alignas(64) NextChunk {
+    std::atomic<std::size_t> value{0};
+  };
+  std::vector<NextChunk> next_chunk;
   std::int64_t total_words = 0;  // words over all epochs
   std::atomic<float> scale, bias;
   std::atomic<bool> stop{false};
@@ -78,6 +85,7 @@ struct SharedRun {
         noise(vocab.counts(), o.ns_exponent),
         chunks(make_chunks(c)),
         counters(static_cast<std::size_t>(o.threads)),
+        next_chunk(static_cast<std::size_t>(o.epochs)),
         total_words(c.words * o.epochs),
         scale(m.merge.scale),
         bias(m.merge.bias),
@@ -158,15 +166,13 @@ class Worker {
 
   void train() {
     const std::size_t n = run_.chunks.size();
-    const std::size_t threads = run_.counters.size();
-    const std::size_t first = n * static_cast<std::size_t>(thread_) / threads;
-    const std::size_t last = n * static_cast<std::size_t>(thread_ + 1) / threads;
     ThreadCounters& mine = run_.counters[static_cast<std::size_t>(thread_)];
     for (int epoch = 0; epoch < run_.options.epochs; ++epoch) {
       mine.epoch.store(epoch, std::memory_order_relaxed);
       const double loss_before = loss_;
       const std::int64_t pairs_before = pairs_;
-      for (std::size_t c = first; c < last; ++c) {
+      std::atomic<std::size_t>& next = run_.next_chunk[static_cast<std::size_t>(epoch)].value;
+      for (std::size_t c = next.fetch_add(1); c < n; c = next.fetch_add(1)) {
         if (should_stop()) return;
         train_chunk(run_.chunks[c]);
         if (thread_ == 0) run_.maybe_report();

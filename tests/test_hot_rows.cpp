@@ -1,6 +1,6 @@
 // hot_rows: a training thread's own copies of the most frequent words' context rows, and
 // the sync that adds their changes to the shared rows; then, through train(), that what
-// the second thread learns in its copies reaches the model.
+// the threads learn in their copies reaches the model.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -33,9 +33,9 @@ Matrix numbered(std::size_t rows) {
 
 std::vector<float> row_of(const float* row) { return {row, row + kCols}; }
 
-double length(const float* row) {
+double length(const float* row, std::size_t cols = kCols) {
   double sq = 0;
-  for (std::size_t c = 0; c < kCols; ++c) sq += double(row[c]) * row[c];
+  for (std::size_t c = 0; c < cols; ++c) sq += double(row[c]) * row[c];
   return std::sqrt(sq);
 }
 
@@ -96,67 +96,49 @@ TEST_SUITE("hot rows") {
 }
 
 TEST_SUITE("learning") {
-  // The first half of the corpus (thread 0's chunks) uses words a0..a9, the second half
-  // (thread 1's) b0..b9; all are hot rows. In the dot merge context rows start at zero
-  // and only a word's own pairs pull a context row towards the word rows: if thread 1's
-  // changes to its copies were lost, the b words' pairs would score no better than chance.
-  TEST_CASE("two threads: what the second thread trains in its copies reaches the model") {
-    constexpr int kWords = 10;
+  // Threads take chunks as they go, so which words a thread trains is not fixed; what is
+  // fixed is how much all of them train. With a small rate and one epoch, the context rows
+  // (zero at the start in the dot merge) move about linearly in the number of updates: if
+  // the threads' changes to their copies were lost, two threads would move them about half
+  // as far as one.
+  TEST_CASE("two threads: what a thread trains in its copies reaches the model") {
+    constexpr std::uint32_t kWords = 30;
     std::vector<std::vector<std::uint32_t>> sentences;
     w2v::Rng rng(11);
-    for (int half = 0; half < 2; ++half) {
-      for (int s = 0; s < 2000; ++s) {
-        std::vector<std::uint32_t> sentence;
-        for (int w = 0; w < 10; ++w) {
-          sentence.push_back(static_cast<std::uint32_t>(half * kWords + rng.below(kWords)));
-        }
-        sentences.push_back(std::move(sentence));
-      }
+    for (int s = 0; s < 20000; ++s) {
+      // Ten topics of three words: a word's contexts are always the same few words, so
+      // its context row moves in one direction rather than at random.
+      const std::uint32_t topic = rng.below(kWords / 3);
+      std::vector<std::uint32_t> sentence;
+      for (int w = 0; w < 10; ++w) sentence.push_back(3 * topic + rng.below(3));
+      sentences.push_back(std::move(sentence));
     }
     std::vector<std::pair<std::string, std::int64_t>> counts;
-    for (int half = 0; half < 2; ++half) {
-      for (int w = 0; w < kWords; ++w) {
-        counts.emplace_back(std::string(half == 0 ? "a" : "b") + std::to_string(w), 2000);
-      }
-    }
+    for (std::uint32_t w = 0; w < kWords; ++w) counts.emplace_back("w" + std::to_string(w), 1000);
     const w2v::Vocab vocab = w2v::Vocab::from_counts(counts, w2v::VocabOptions{1, 0});
-    REQUIRE(vocab.size() == 2 * kWords);
-    // from_counts orders equal counts by word, so ids 0..9 are a0..a9 as in the sentences.
-    REQUIRE(vocab.word(0) == "a0");
-    REQUIRE(vocab.word(kWords) == "b0");
     const w2v::EncodedCorpus corpus = w2v::encode_sentences(sentences);
-    REQUIRE(w2v::make_chunks(corpus).size() >= 4);
+    REQUIRE(w2v::make_chunks(corpus).size() >= 16);
 
-    w2v::TrainOptions options;
-    options.merge = w2v::Merge::kDot;
-    options.dim = 16;
-    options.epochs = 3;
-    options.threads = 2;
-    options.sample = 0;
-    options.seed = 5;
-    w2v::Model model = w2v::make_model(vocab.size(), options);
-    w2v::train(model, corpus, vocab, options);
-
-    // Each half's words score their own half's contexts higher than the other half's,
-    // which they never meet.
-    auto mean_score = [&](int word_half, int context_half) {
+    auto context_movement = [&](int threads) {
+      w2v::TrainOptions options;
+      options.merge = w2v::Merge::kDot;
+      options.dim = 16;
+      options.epochs = 1;
+      options.lr = 0.0005;
+      options.threads = threads;
+      options.sample = 0;
+      options.seed = 5;
+      w2v::Model model = w2v::make_model(vocab.size(), options);
+      w2v::train(model, corpus, vocab, options);
       double sum = 0;
-      for (int i = 0; i < kWords; ++i) {
-        for (int j = 0; j < kWords; ++j) {
-          const float* w = model.words.row(static_cast<std::size_t>(word_half * kWords + i));
-          const float* c = model.contexts.row(static_cast<std::size_t>(context_half * kWords + j));
-          double dot = 0;
-          for (std::size_t d = 0; d < model.words.cols(); ++d) dot += double(w[d]) * c[d];
-          sum += 1.0 / (1.0 + std::exp(-dot));
-        }
-      }
-      return sum / (kWords * kWords);
+      for (std::size_t r = 0; r < vocab.size(); ++r)
+        sum += length(model.contexts.row(r), model.contexts.cols());
+      return sum;
     };
-    for (int half = 0; half < 2; ++half) {
-      const double own = mean_score(half, half), other = mean_score(half, 1 - half);
-      CAPTURE(half);
-      MESSAGE("half " << half << ": own " << own << ", other " << other);
-      CHECK(own - other > 0.15);
-    }
+    const double one = context_movement(1), two = context_movement(2);
+    MESSAGE("context rows' total length: 1 thread " << one << ", 2 threads " << two);
+    REQUIRE(one > 0);
+    CHECK(two / one > 0.85);
+    CHECK(two / one < 1.15);
   }
 }
