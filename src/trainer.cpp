@@ -216,8 +216,7 @@ class Worker {
 
   void sync_hot_rows() {
     if (hot_contexts_.count() == 0) return;
-    const MergeParams& merge = run_.model.merge;
-    hot_contexts_.sync(merge.merge == Merge::kCos ? merge.max_norm : 0.0f);
+    hot_contexts_.sync(run_.model.merge);
     next_sync_ = words_ + sync_every_;
   }
 

@@ -70,7 +70,7 @@ TEST_SUITE("hot rows") {
         shared.row(0)[c] += 2.0f;  // another thread, same row
         shared.row(1)[c] += 3.0f;  // another thread alone
       }
-      hot.sync(0.0f);
+      hot.sync(w2v::MergeParams{w2v::Merge::kDot});
       for (std::size_t c = 0; c < kCols; ++c) {
         // Each round adds only what changed since the last sync.
         CHECK(shared.row(0)[c] == doctest::Approx(before0[c] + 3.0f));
@@ -88,7 +88,10 @@ TEST_SUITE("hot rows") {
     HotRows hot(shared, 3);
     const std::vector<float> untouched = row_of(shared.row(2));
     hot.row(1)[0] += 1.0f;
-    hot.sync(2.0f);
+    w2v::MergeParams cos;
+    cos.merge = w2v::Merge::kCos;
+    cos.max_norm = 2.0f;
+    hot.sync(cos);
     CHECK(length(shared.row(1)) == doctest::Approx(2.0).epsilon(1e-6));
     CHECK(row_of(hot.row(1)) == row_of(shared.row(1)));
     CHECK(row_of(shared.row(2)) == untouched);

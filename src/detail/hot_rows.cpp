@@ -1,8 +1,9 @@
 #include "detail/hot_rows.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
+
+#include "detail/kernels.hpp"
 
 namespace w2v::detail {
 namespace {
@@ -24,7 +25,7 @@ HotRows::HotRows(Matrix& shared, std::size_t count)
   }
 }
 
-void HotRows::sync(float max_norm) {
+void HotRows::sync(const MergeParams& merge) {
   const std::size_t n = shared_->stride();
   for (std::size_t id = 0; id < count_; ++id) {
     float* __restrict s = shared_->row(id);
@@ -33,15 +34,8 @@ void HotRows::sync(float max_norm) {
     // A shared row this thread left alone is not written, so the other threads' caches
     // keep it.
     if (std::memcmp(l, b, n * sizeof(float)) != 0) {
-      float sq = 0;
-      for (std::size_t d = 0; d < n; ++d) {
-        s[d] += l[d] - b[d];
-        sq += s[d] * s[d];
-      }
-      if (max_norm > 0 && sq > max_norm * max_norm) {
-        const float shrink = max_norm / std::sqrt(sq);
-        for (std::size_t d = 0; d < n; ++d) s[d] *= shrink;
-      }
+      for (std::size_t d = 0; d < n; ++d) s[d] += l[d] - b[d];
+      cap_row(s, static_cast<int>(n), merge);
     }
     copy_row(l, s, n);
     copy_row(b, l, n);

@@ -21,10 +21,10 @@ class HotRows {
   float* row(std::uint32_t id) { return id < count_ ? local_.row(id) : shared_->row(id); }
   std::size_t count() const { return count_; }
 
-  // Adds each copy's change since the last sync to its shared row (then scales a shared
-  // row longer than `max_norm` back to that length; 0: no limit) and copies the shared
-  // rows, which now hold the other threads' changes too, as the new starting point.
-  void sync(float max_norm);
+  // Adds each copy's change since the last sync to its shared row (then applies the
+  // merge's norm limit to it, as a training step does) and copies the shared rows, which
+  // now hold the other threads' changes too, as the new starting point.
+  void sync(const MergeParams& merge);
 
  private:
   Matrix* shared_;

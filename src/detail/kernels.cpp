@@ -96,6 +96,10 @@ T* sized(std::vector<T>& v, std::size_t n) {
 
 }  // namespace
 
+void cap_row(float* row, int dim, const MergeParams& merge) {
+  if (merge.merge == Merge::kCos && merge.max_norm > 0.0f) cap_norm(row, dim, merge.max_norm);
+}
+
 float fast_exp(float x) { return exp_approx(x); }
 float fast_log(float x) { return log_approx(x); }
 

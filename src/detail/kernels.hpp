@@ -38,6 +38,10 @@ void train_block(float* const* in, int m, float* const* out, int n, int positive
 void train_block_reference(float* const* in, int m, float* const* out, int n, int positives,
                            int dim, float lr, const MergeParams& merge, BlockStats& stats);
 
+// The norm limit train_block applies after each step: with the cos merge and max_norm > 0,
+// a row (dim floats, as above) longer than max_norm is scaled back to it; otherwise nothing.
+void cap_row(float* row, int dim, const MergeParams& merge);
+
 // Building blocks, exposed for tests.
 float fast_exp(float x);  // e^x for x in [-87, 88], relative error below 2e-7
 float fast_log(float x);  // ln x, x >= 1e-30: error below 1e-6 for |ln x| < 8, one float
