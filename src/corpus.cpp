@@ -231,8 +231,7 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
   return corpus;
 }
 
-EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads,
-                                    const std::vector<std::uint32_t>* vocab_ids) && {
+EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads, const VocabIds* vocab_ids) && {
   // Per table, table id -> vocabulary id; the first table's is vocab_ids itself.
   std::vector<std::vector<std::uint32_t>> to_vocab(tables_.size());
   std::vector<const std::uint32_t*> maps(tables_.size());

@@ -60,7 +60,7 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
   }
   const StringTable& words = options.read_vocab.empty() ? counted.words() : vocab_file_words;
   PreparedCorpus prepared;
-  std::vector<std::uint32_t> vocab_ids;
+  VocabIds vocab_ids;
   prepared.vocab = Vocab::from_table(words, options.vocab, &vocab_ids);
   if (prepared.vocab.empty()) throw Error(min_count_message(words, options.vocab));
   prepared.tokens = counted.stats();

@@ -37,15 +37,15 @@ VectorFormat format_for_path(const std::string& path) {
   return bin ? VectorFormat::kBinary : VectorFormat::kText;
 }
 
-void write_vectors(AtomicFile& file, VectorFormat format, const std::vector<std::string>& words,
+void write_vectors(AtomicFile& file, VectorFormat format, const StringTable& words,
                    const Matrix& vectors) {
   const std::size_t dim = vectors.cols();
   file.write(std::to_string(words.size()) + " " + std::to_string(dim) + "\n");
   std::string line;
   char number[32];
-  for (std::size_t i = 0; i < words.size(); ++i) {
+  for (std::uint32_t i = 0; i < words.size(); ++i) {
     const float* row = vectors.row(i);
-    line.assign(words[i]);
+    line.assign(words.word(i));
     if (format == VectorFormat::kBinary) {
       line += ' ';
       static_assert(sizeof(float) == 4, "binary files hold float32");
@@ -65,13 +65,6 @@ void write_vectors(AtomicFile& file, VectorFormat format, const std::vector<std:
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "binary vector files assume little-endian");
-
-std::vector<std::string> WordVectors::word_list() const {
-  std::vector<std::string> list;
-  list.reserve(words.size());
-  for (std::uint32_t i = 0; i < words.size(); ++i) list.emplace_back(words.word(i));
-  return list;
-}
 
 namespace {
 

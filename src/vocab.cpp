@@ -40,7 +40,7 @@ void validate(const VocabOptions& options) {
 }
 
 Vocab Vocab::from_table(const StringTable& words, const VocabOptions& options,
-                        std::vector<std::uint32_t>* vocab_ids) {
+                        VocabIds* vocab_ids) {
   // Most words of a corpus are rare, so they are dropped before anything is sorted or
   // copied. The keys carry what the sort and the index need, so that neither goes back to
   // the table's entries in sorted order, which is random order in memory. They sit on huge
@@ -66,7 +66,6 @@ Vocab Vocab::from_table(const StringTable& words, const VocabOptions& options,
     kept.resize(static_cast<std::size_t>(options.max_vocab));
   }
   Vocab vocab;
-  vocab.words_.reserve(kept.size());
   vocab.counts_.reserve(kept.size());
   vocab.index_.reserve(kept.size(), bytes);
   if (vocab_ids != nullptr) vocab_ids->assign(words.size(), kNotFound);
@@ -76,7 +75,6 @@ Vocab Vocab::from_table(const StringTable& words, const VocabOptions& options,
       [&](std::size_t i, std::uint32_t id) {
         const SortKey& k = kept[i];
         if (vocab_ids != nullptr) (*vocab_ids)[k.id] = id;
-        vocab.words_.emplace_back(k.word);
         vocab.counts_.push_back(k.count);
         vocab.total_ += k.count;
       });
@@ -133,8 +131,8 @@ void Vocab::save(const std::string& path) const {
 
 void Vocab::write(AtomicFile& file) const {
   std::string line;
-  for (std::size_t i = 0; i < words_.size(); ++i) {
-    line.assign(words_[i]);
+  for (std::uint32_t i = 0; i < size(); ++i) {
+    line.assign(word(i));
     line += ' ';
     line += std::to_string(counts_[i]);
     line += '\n';

@@ -568,7 +568,8 @@ TEST_SUITE("cli") {
         generator.sentence(ids, n, [&](const w2v::PairBlock& b) {
           for (int i = 0; i < b.m; ++i) {
             for (int j = 0; j < b.n; ++j) {
-              expected += prepared.vocab.word(b.in[i]) + "\t" + prepared.vocab.word(b.out[j]) +
+              expected += std::string(prepared.vocab.word(b.in[i])) + "\t" +
+                          std::string(prepared.vocab.word(b.out[j])) +
                           (j < b.positives ? "\t1\n" : "\t0\n");
             }
           }

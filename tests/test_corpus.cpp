@@ -70,7 +70,7 @@ Sentences decode(const w2v::EncodedCorpus& corpus, const w2v::Vocab& vocab) {
   for (const auto& chunk : w2v::make_chunks(corpus)) {
     w2v::for_each_sentence(corpus, chunk, [&](const std::uint32_t* ids, std::size_t size) {
       std::vector<std::string> s;
-      for (std::size_t i = 0; i < size; ++i) s.push_back(vocab.word(ids[i]));
+      for (std::size_t i = 0; i < size; ++i) s.emplace_back(vocab.word(ids[i]));
       sentences.push_back(std::move(s));
     });
   }
@@ -207,7 +207,7 @@ TEST_SUITE("corpus") {
         auto looked_up =
             w2v::CountedCorpus::read({dir.file("c.txt")}, default_tokenizer(), threads);
         auto mapped = w2v::CountedCorpus::read({dir.file("c.txt")}, default_tokenizer(), threads);
-        std::vector<std::uint32_t> vocab_ids;
+        w2v::VocabIds vocab_ids;
         const auto vocab =
             w2v::Vocab::from_table(mapped.words(), w2v::VocabOptions{min_count, 0}, &vocab_ids);
         REQUIRE(vocab_ids.size() == mapped.words().size());
@@ -270,9 +270,9 @@ TEST_SUITE("corpus") {
     const auto vocab = w2v::Vocab::from_table(one.words(), w2v::VocabOptions{5, 0});
     // Two threads' vocabulary, ids through the first thread's table, against one thread's
     // lookups.
-    std::vector<std::uint32_t> vocab_ids;
+    w2v::VocabIds vocab_ids;
     const auto vocab_two = w2v::Vocab::from_table(two.words(), w2v::VocabOptions{5, 0}, &vocab_ids);
-    CHECK(vocab_two.words() == vocab.words());
+    CHECK(w2v::test::words_of(vocab_two.words()) == w2v::test::words_of(vocab.words()));
     const auto e1 = std::move(one).encode(vocab, 1);
     const auto e2 = std::move(two).encode(vocab_two, 2, &vocab_ids);
     CHECK(e1.blocks.size() >= 3);
@@ -307,10 +307,10 @@ TEST_SUITE("corpus") {
       CAPTURE(threads);
       auto counted = w2v::CountedCorpus::read(inputs, default_tokenizer(), threads);
       CHECK(as_map(counted.words()) == expected);
-      std::vector<std::uint32_t> vocab_ids;
+      w2v::VocabIds vocab_ids;
       const auto merged =
           w2v::Vocab::from_table(counted.words(), w2v::VocabOptions{1, 0}, &vocab_ids);
-      CHECK(merged.words() == vocab.words());
+      CHECK(w2v::test::words_of(merged.words()) == w2v::test::words_of(vocab.words()));
       const auto e = std::move(counted).encode(merged, threads, &vocab_ids);
       CHECK(e.blocks == encoded.blocks);
     }

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "w2v/corpus.hpp"
@@ -52,9 +53,9 @@ Planted make_corpus(int sentences, std::uint64_t seed) {
 }
 
 // The topic of a word, or -1 for noise words.
-int topic_of(const std::string& word) {
+int topic_of(std::string_view word) {
   if (word[0] != 't') return -1;
-  return std::stoi(word.substr(1, word.find('_') - 1));
+  return std::stoi(std::string(word.substr(1, word.find('_') - 1)));
 }
 
 struct Outcome {

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "w2v/string_table.hpp"
+
 namespace w2v::test {
 
 // UTF-8 encoding of one code point, written out independently of the library.
@@ -124,6 +126,13 @@ inline CommandResult run_command(const std::string& command) {
 }
 
 // Splits on '\n'; a final newline does not make an empty last line.
+// A table's words in id order.
+inline std::vector<std::string> words_of(const StringTable& table) {
+  std::vector<std::string> words;
+  for (std::uint32_t i = 0; i < table.size(); ++i) words.emplace_back(table.word(i));
+  return words;
+}
+
 inline std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> result;
   std::string::size_type start = 0;

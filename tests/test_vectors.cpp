@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "test_util.hpp"
 #include "vector_test_support.hpp"
 #include "w2v/error.hpp"
 #include "w2v/rng.hpp"
@@ -287,7 +288,7 @@ TEST_SUITE("vectors cli") {
     CHECK(bin.format == VectorFormat::kBinary);
     CHECK(text.format == VectorFormat::kText);
     REQUIRE(bin.size() == 40);
-    check_same(text, bin.word_list(), bin.vectors);
+    check_same(text, w2v::test::words_of(bin.words), bin.vectors);
   }
 
   TEST_CASE("convert: binary -> text -> binary is lossless, with --limit and --format") {

@@ -124,10 +124,17 @@ inline std::vector<std::string> numbered_words(std::size_t n, const std::string&
   return words;
 }
 
+inline StringTable table_of(const std::vector<std::string>& words) {
+  StringTable table;
+  for (const auto& word : words) table.insert(word);
+  REQUIRE(table.size() == words.size());
+  return table;
+}
+
 inline void save_vectors(const std::string& path, VectorFormat format,
                          const std::vector<std::string>& words, const Matrix& m) {
   AtomicFile file(path);
-  write_vectors(file, format, words, m);
+  write_vectors(file, format, table_of(words), m);
   file.commit();
 }
 

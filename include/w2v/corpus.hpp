@@ -8,10 +8,9 @@
 #include "w2v/huge_page_allocator.hpp"
 #include "w2v/string_table.hpp"
 #include "w2v/tokenizer.hpp"
+#include "w2v/vocab.hpp"
 
 namespace w2v {
-
-class Vocab;
 
 // A run of word ids.
 using IdVector = std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>>;
@@ -70,8 +69,7 @@ class CountedCorpus {
   // Maps each token to its id in `vocab`, dropping the others; frees this corpus.
   // `vocab_ids`, when given, holds the vocabulary id of each entry of words() (as
   // Vocab::from_table reports it), which spares looking every word up again.
-  EncodedCorpus encode(const Vocab& vocab, int threads,
-                       const std::vector<std::uint32_t>* vocab_ids = nullptr) &&;
+  EncodedCorpus encode(const Vocab& vocab, int threads, const VocabIds* vocab_ids = nullptr) &&;
 
   const TokenizerStats& stats() const { return stats_; }
   std::int64_t bytes() const { return bytes_; }

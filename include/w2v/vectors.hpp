@@ -22,10 +22,11 @@ VectorFormat parse_vector_format(const std::string& name);
 // Binary when the path ends in ".bin", text otherwise.
 VectorFormat format_for_path(const std::string& path);
 
-// Writes rows 0 .. words.size()-1 of `vectors` (first `cols()` floats of each) to `file`.
+// Writes rows 0 .. words.size()-1 of `vectors` (first `cols()` floats of each) to `file`,
+// row i under words.word(i).
 // Text values are printed with the fewest digits that read back to the same float.
 // Throws Error on a write failure; the caller commits the file.
-void write_vectors(AtomicFile& file, VectorFormat format, const std::vector<std::string>& words,
+void write_vectors(AtomicFile& file, VectorFormat format, const StringTable& words,
                    const Matrix& vectors);
 
 // Word vectors read from a file: row i of `vectors` belongs to `words.word(i)`, in file
@@ -37,8 +38,6 @@ struct WordVectors {
 
   std::size_t size() const { return vectors.rows(); }
   std::size_t dim() const { return vectors.cols(); }
-  // The words in row order, for write_vectors.
-  std::vector<std::string> word_list() const;
 };
 
 struct LoadOptions {

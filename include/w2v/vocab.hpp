@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "w2v/atomic_file.hpp"
+#include "w2v/huge_page_allocator.hpp"
 #include "w2v/string_table.hpp"
 
 namespace w2v {
@@ -17,6 +18,10 @@ struct VocabOptions {
 
 void validate(const VocabOptions& options);
 
+// A word table's ids mapped to vocabulary ids (Vocab::kNotFound for a dropped word). On
+// huge pages: it has an entry for every distinct word of the corpus.
+using VocabIds = std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>>;
+
 // The training vocabulary: words in descending count order, ties in byte order, so the
 // order (and every id) is a function of the counts alone. Immutable once built.
 class Vocab {
@@ -27,7 +32,7 @@ class Vocab {
   // Builds from the words of a table and their counts, applying min_count and max_vocab.
   // `vocab_ids`, when given, receives each table id's vocabulary id (or kNotFound).
   static Vocab from_table(const StringTable& words, const VocabOptions& options,
-                          std::vector<std::uint32_t>* vocab_ids = nullptr);
+                          VocabIds* vocab_ids = nullptr);
   // The same from (word, count) pairs; counts of a repeated word add up.
   static Vocab from_counts(const std::vector<std::pair<std::string, std::int64_t>>& counts,
                            const VocabOptions& options) {
@@ -43,10 +48,11 @@ class Vocab {
   // The same into an open file; the caller commits it.
   void write(AtomicFile& file) const;
 
-  std::size_t size() const { return words_.size(); }
-  bool empty() const { return words_.empty(); }
-  const std::string& word(std::uint32_t id) const { return words_[id]; }
-  const std::vector<std::string>& words() const { return words_; }
+  std::size_t size() const { return index_.size(); }
+  bool empty() const { return index_.size() == 0; }
+  std::string_view word(std::uint32_t id) const { return index_.word(id); }
+  // The words in vocabulary order: id i is word i.
+  const StringTable& words() const { return index_; }
   std::int64_t count(std::uint32_t id) const { return counts_[id]; }
   const std::vector<std::int64_t>& counts() const { return counts_; }
   // Sum of the counts of all words in the vocabulary.
@@ -55,7 +61,6 @@ class Vocab {
   std::uint32_t find(std::string_view word) const { return index_.find(word); }
 
  private:
-  std::vector<std::string> words_;
   std::vector<std::int64_t> counts_;
   std::int64_t total_ = 0;
   StringTable index_;

@@ -30,7 +30,7 @@ void run(const ConvertFlags& flags) {
   // Read everything first: the output may replace the input.
   const WordVectors vectors = load_with_warnings(flags.input, flags.limit);
   AtomicFile file(flags.output);
-  write_vectors(file, format, vectors.word_list(), vectors.vectors);
+  write_vectors(file, format, vectors.words, vectors.vectors);
   file.commit();
   spdlog::info("{} ({}) -> {} ({}): {} vectors of {} dimensions", flags.input,
                format_name(vectors.format), flags.output, format_name(format), vectors.size(),
