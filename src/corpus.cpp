@@ -19,7 +19,8 @@ void end_sentence(IdVector& ids) {
 }
 
 // Counts the words of one block into a table. Each word's slot is fetched a few words
-// before the word is inserted, so that the cache misses of rare words overlap.
+// before the word is inserted, and its entry a few words before its count goes up, so
+// that the cache misses of rare words overlap.
 class BlockCounter {
  public:
   static_assert(TextBuffer::kPadding >= StringTable::kKeyPadding);
@@ -47,6 +48,7 @@ class BlockCounter {
   void sentence_end() { end_sentence(ids_); }
   void flush() {
     while (size_ > 0) resolve_oldest();
+    while (uncounted_ > 0) count_oldest();
   }
 
  private:
@@ -58,9 +60,19 @@ class BlockCounter {
   };
   void resolve_oldest() {
     const Pending& p = ring_[first_];
-    ids_[p.position] = table_.add(p.word, p.key);
+    const std::uint32_t id = table_.insert(p.word, p.key);
+    ids_[p.position] = id;
     first_ = (first_ + 1) % kDepth;
     --size_;
+    if (uncounted_ == kDepth) count_oldest();
+    table_.prefetch_count(id);
+    uncounted_ids_[(first_uncounted_ + uncounted_) % kDepth] = id;
+    ++uncounted_;
+  }
+  void count_oldest() {
+    table_.add_count(uncounted_ids_[first_uncounted_], 1);
+    first_uncounted_ = (first_uncounted_ + 1) % kDepth;
+    --uncounted_;
   }
 
   StringTable& table_;
@@ -68,6 +80,8 @@ class BlockCounter {
   std::string_view text_;
   Pending ring_[kDepth];
   std::size_t first_ = 0, size_ = 0;
+  std::uint32_t uncounted_ids_[kDepth];
+  std::size_t first_uncounted_ = 0, uncounted_ = 0;
 };
 
 // Hands out the inputs' blocks in order, one at a time, to whichever reading thread asks

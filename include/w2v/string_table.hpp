@@ -70,6 +70,10 @@ class StringTable {
     return id;
   }
   void prefetch(const Key& key) const { __builtin_prefetch(&slots_[key.hash & mask_]); }
+  // Adds to the count of an existing id. With prefetch_count a few words earlier, the
+  // entry is in cache by then.
+  void add_count(std::uint32_t id, std::int64_t count) { entries_[id].count += count; }
+  void prefetch_count(std::uint32_t id) const { __builtin_prefetch(&entries_[id].count, 1); }
 
   // Adds words word_of(0) .. word_of(n - 1) with counts count_of(i) and calls
   // on_id(i, id) for each, in order. A word's bytes are fetched kAhead words before its
