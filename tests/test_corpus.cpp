@@ -13,6 +13,7 @@
 #include "test_util.hpp"
 #include "w2v/corpus.hpp"
 #include "w2v/error.hpp"
+#include "w2v/input.hpp"
 #include "w2v/rng.hpp"
 #include "w2v/vocab.hpp"
 
@@ -251,11 +252,12 @@ TEST_SUITE("corpus") {
   }
 
   TEST_CASE("1 and 2 threads read a multi-block corpus identically") {
-    // Over 8 MiB, so the 4 MiB reader blocks are tokenized by both threads.
+    // Several reader blocks, so that both threads tokenize some.
     w2v::test::TempDir dir;
     Sentences sentences;
     std::string text;
-    for (std::uint64_t part = 0; text.size() < (9u << 20); ++part) {
+    for (std::uint64_t part = 0;
+         text.size() < 2 * w2v::InputReader::kDefaultBlockBytes + (1u << 20); ++part) {
       text += make_text(100 + part, 20000, &sentences);
     }
     w2v::test::write_file(dir.file("big.txt"), text);
