@@ -79,7 +79,9 @@ InputReader::InputReader(const std::string& path, std::size_t block_bytes)
     ::close(fd);
     throw Error("cannot read input '" + display_name(path) + "': out of memory");
   }
-  gzbuffer(handle_->file, 1 << 18);
+  // zlib's buffers are touched page by page (a fresh 4 KB page costs about 15 us in a VM);
+  // reads of a whole block bypass them anyway.
+  gzbuffer(handle_->file, 1 << 16);
   buffer_.resize(block_bytes_);
 }
 
