@@ -247,7 +247,7 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
 
 EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads, const VocabIds* vocab_ids) && {
   // Per table, table id -> vocabulary id; the first table's is vocab_ids itself.
-  std::vector<std::vector<std::uint32_t>> to_vocab(tables_.size());
+  std::vector<VocabIds> to_vocab(tables_.size());
   std::vector<const std::uint32_t*> maps(tables_.size());
   for (std::size_t t = 0; t < tables_.size(); ++t) {
     if (t == 0 && vocab_ids != nullptr) {
