@@ -4,29 +4,31 @@
 # memory of each whole command (counting, training, writing), and the quality of the
 # vectors (analogy accuracy over the 30,000 most frequent words, WordSim-353 Spearman).
 #
-# Usage: scripts/bench.sh CORPUS [--runs N] [--threads N] [--no-peers] [--extra]
+# Usage: scripts/bench.sh CORPUS [--runs N] [--threads N] [--no-peers] [--extra] [--vocab-pass]
 #   CORPUS       a text file, e.g. corpus.txt from ../shared/corpus/build-corpus.sh
 #   --runs N     runs per configuration (default 3)
 #   --threads N  threads for every tool (default: every core)
 #   --no-peers   skip fastText and gensim
 #   --extra      also: 1-thread vs all-thread scaling, dim 300 / window 10, vocabulary pass
+#   --vocab-pass only the vocabulary pass, 1 thread and all threads (a minute on a big corpus)
 # Environment: W2V (default build/w2v), EVAL_DIR (default ../shared/eval).
 # Needs: fasttext and python3-gensim (apt-get install fasttext python3-gensim), GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CORPUS=""; RUNS=3; THREADS=$(nproc); PEERS=1; EXTRA=0
+CORPUS=""; RUNS=3; THREADS=$(nproc); PEERS=1; EXTRA=0; VOCAB_ONLY=0
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) RUNS=$2; shift ;;
     --threads) THREADS=$2; shift ;;
     --no-peers) PEERS=0 ;;
     --extra) EXTRA=1 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --vocab-pass) VOCAB_ONLY=1 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) CORPUS=$1 ;;
   esac
   shift
 done
-[ -f "$CORPUS" ] || { echo "usage: scripts/bench.sh CORPUS [--runs N] [--threads N] [--no-peers] [--extra]" >&2; exit 2; }
+[ -f "$CORPUS" ] || { echo "usage: scripts/bench.sh CORPUS [--runs N] [--threads N] [--no-peers] [--extra] [--vocab-pass]" >&2; exit 2; }
 W2V=${W2V:-build/w2v}
 EVAL_DIR=${EVAL_DIR:-../shared/eval}
 QUESTIONS=$EVAL_DIR/questions-words.txt
@@ -84,6 +86,26 @@ bench() {  # NAME VECTORS COMMAND
     echo "  $name run $r: $(tail -1 "$WORK/$name.runs") $(tail -1 "$WORK/$name.quality")" >&2
   done
 }
+
+# vocab_pass: the vocabulary pass alone (reading, counting, encoding), 1 thread and all.
+vocab_pass() {
+  # The pass is short, so it gets three times the runs; the training after it is 1 epoch
+  # at dim 8, as only the pass's own clock (read_seconds) counts.
+  for t in 1 "$THREADS"; do
+    for ((r = 1; r <= 3 * RUNS; r++)); do
+      "$W2V" train "$CORPUS" -o "$WORK/v.bin" --epochs 1 --dim 8 --threads "$t" -q --metrics "$WORK/m.json" --sample 1e-4
+      "$PY" -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"]; print(r["bytes_read"] / r["read_seconds"] / 1e6)' "$WORK/m.json" >> "$WORK/vocab$t.rate"
+    done
+    rate=$(median < "$WORK/vocab$t.rate")
+    echo "vocabulary pass, $t thread(s): $(printf '%.0f' "$rate") MB/s, $(awk -v r="$rate" -v t="$t" 'BEGIN { printf "%.0f", r / t }') MB/s per thread (reading, counting and encoding)"
+    [ "$THREADS" = 1 ] && break
+  done
+}
+
+if [ "$VOCAB_ONLY" = 1 ]; then
+  vocab_pass
+  exit 0
+fi
 
 echo "corpus: $CORPUS ($TOKENS tokens), $THREADS threads, $RUNS runs each" >&2
 bench w2v-cos "$WORK/cos.bin" "$(w2v_cmd x "$WORK/cos.bin" --merge cos)"
@@ -161,15 +183,5 @@ if [ "$EXTRA" = 1 ]; then
     sb=$(cut -d' ' -f1 "$WORK/big$m.runs" | median)
     echo "dim 300, window 10 (w2v $m): $sb s, $(awk -v t="$TOKENS" -v s="$sb" 'BEGIN { printf "%.0f", t * 5 / s }') words/s"
   done
-  # The pass is short, so it gets three times the runs; the training after it is 1 epoch
-  # at dim 8, as only the pass's own clock (read_seconds) counts.
-  for t in 1 "$THREADS"; do
-    for ((r = 1; r <= 3 * RUNS; r++)); do
-      "$W2V" train "$CORPUS" -o "$WORK/v.bin" --epochs 1 --dim 8 --threads "$t" -q --metrics "$WORK/m.json" --sample 1e-4
-      "$PY" -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"]; print(r["bytes_read"] / r["read_seconds"] / 1e6)' "$WORK/m.json" >> "$WORK/vocab$t.rate"
-    done
-    rate=$(median < "$WORK/vocab$t.rate")
-    echo "vocabulary pass, $t thread(s): $(printf '%.0f' "$rate") MB/s, $(awk -v r="$rate" -v t="$t" 'BEGIN { printf "%.0f", r / t }') MB/s per thread (reading, counting and encoding)"
-    [ "$THREADS" = 1 ] && break
-  done
+  vocab_pass
 fi
