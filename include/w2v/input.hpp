@@ -57,8 +57,8 @@ struct TextBlock {
 // gzip data (by its magic bytes, not the name) is decompressed on the fly.
 class InputReader {
  public:
-  // With the padding, a block's buffer fills one huge page exactly. Blocks this small
-  // still share out evenly between reading threads on an input of a few dozen MB.
+  // With the padding, a block's buffer fills one huge page exactly. Small, so that an
+  // input of a few dozen MB still shares out evenly between the reading threads.
   static constexpr std::size_t kDefaultBlockBytes = (2 << 20) - TextBuffer::kPadding;
 
   // Throws Error when the input cannot be opened.
