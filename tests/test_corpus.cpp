@@ -285,7 +285,7 @@ TEST_SUITE("corpus") {
 
   TEST_CASE("any number of reading threads: their tables merge into the same vocabulary") {
     // Each input is a block of its own, so with several threads several tables fill, and
-    // each input adds words no other input has; the tables merge in rounds of pairs.
+    // each input adds words no other input has; every table merges into the first.
     w2v::test::TempDir dir;
     std::vector<std::string> inputs;
     Sentences sentences;

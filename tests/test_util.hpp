@@ -125,7 +125,6 @@ inline CommandResult run_command(const std::string& command) {
   return result;
 }
 
-// Splits on '\n'; a final newline does not make an empty last line.
 // A table's words in id order.
 inline std::vector<std::string> words_of(const StringTable& table) {
   std::vector<std::string> words;
@@ -133,6 +132,7 @@ inline std::vector<std::string> words_of(const StringTable& table) {
   return words;
 }
 
+// Splits on '\n'; a final newline does not make an empty last line.
 inline std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> result;
   std::string::size_type start = 0;
