@@ -25,7 +25,7 @@ class StringTable {
   // Inserts `word` when new and adds `count` to its count; returns its id.
   std::uint32_t add(std::string_view word, std::int64_t count = 1) {
     const std::uint32_t id = insert(word);
-    entries_[id].count += count;
+    add_count(id, count);
     return id;
   }
   // The id of `word`, or kNotFound.
@@ -66,7 +66,7 @@ class StringTable {
   }
   std::uint32_t add(std::string_view word, const Key& key, std::int64_t count = 1) {
     const std::uint32_t id = insert(word, key);
-    entries_[id].count += count;
+    add_count(id, count);
     return id;
   }
   void prefetch(const Key& key) const { __builtin_prefetch(&slots_[key.hash & mask_]); }
