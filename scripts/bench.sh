@@ -10,7 +10,7 @@
 #   --threads N  threads for every tool (default: every core)
 #   --no-peers   skip fastText and gensim
 #   --extra      also: 1-thread vs all-thread scaling, dim 300 / window 10, vocabulary pass
-#   --vocab-pass only the vocabulary pass, 1 thread and all threads (a minute on a big corpus)
+#   --vocab-pass only the vocabulary pass, 1 thread and all threads (3 minutes on the full corpus)
 # Environment: W2V (default build/w2v), EVAL_DIR (default ../shared/eval).
 # Needs: fasttext and python3-gensim (apt-get install fasttext python3-gensim), GNU time.
 set -euo pipefail
