@@ -18,6 +18,25 @@ void end_sentence(IdVector& ids) {
   if (!ids.empty() && ids.back() != kSentenceEnd) ids.push_back(kSentenceEnd);
 }
 
+// A first-in first-out queue of at most N items, held in place.
+template <class T, std::size_t N>
+class FixedQueue {
+ public:
+  bool full() const { return size_ == N; }
+  bool empty() const { return size_ == 0; }
+  // The new last item, to be filled in.
+  T& push() { return items_[(first_ + size_++) % N]; }
+  const T& front() const { return items_[first_]; }
+  void pop() {
+    first_ = (first_ + 1) % N;
+    --size_;
+  }
+
+ private:
+  T items_[N];
+  std::size_t first_ = 0, size_ = 0;
+};
+
 // Counts the words of one block into a table. Each word's slot is fetched a few words
 // before the word is inserted, and its entry a few words before its count goes up, so
 // that the cache misses of rare words overlap.
@@ -36,19 +55,18 @@ class BlockCounter {
       ids_.push_back(table_.add(w));
       return;
     }
-    if (size_ == kDepth) resolve_oldest();
-    Pending& p = ring_[(first_ + size_) % kDepth];
+    if (pending_.full()) resolve_oldest();
+    Pending& p = pending_.push();
     p.word = w;
     p.key = StringTable::key_of_padded(w);
     p.position = ids_.size();
     table_.prefetch(p.key);
     ids_.push_back(0);  // filled in by resolve_oldest
-    ++size_;
   }
   void sentence_end() { end_sentence(ids_); }
   void flush() {
-    while (size_ > 0) resolve_oldest();
-    while (uncounted_ > 0) count_oldest();
+    while (!pending_.empty()) resolve_oldest();
+    while (!uncounted_.empty()) count_oldest();
   }
 
  private:
@@ -59,29 +77,24 @@ class BlockCounter {
     std::size_t position;
   };
   void resolve_oldest() {
-    const Pending& p = ring_[first_];
+    const Pending& p = pending_.front();
     const std::uint32_t id = table_.insert(p.word, p.key);
     ids_[p.position] = id;
-    first_ = (first_ + 1) % kDepth;
-    --size_;
-    if (uncounted_ == kDepth) count_oldest();
+    pending_.pop();
+    if (uncounted_.full()) count_oldest();
     table_.prefetch_count(id);
-    uncounted_ids_[(first_uncounted_ + uncounted_) % kDepth] = id;
-    ++uncounted_;
+    uncounted_.push() = id;
   }
   void count_oldest() {
-    table_.add_count(uncounted_ids_[first_uncounted_], 1);
-    first_uncounted_ = (first_uncounted_ + 1) % kDepth;
-    --uncounted_;
+    table_.add_count(uncounted_.front(), 1);
+    uncounted_.pop();
   }
 
   StringTable& table_;
   IdVector& ids_;
   std::string_view text_;
-  Pending ring_[kDepth];
-  std::size_t first_ = 0, size_ = 0;
-  std::uint32_t uncounted_ids_[kDepth];
-  std::size_t first_uncounted_ = 0, uncounted_ = 0;
+  FixedQueue<Pending, kDepth> pending_;          // words whose slot is being fetched
+  FixedQueue<std::uint32_t, kDepth> uncounted_;  // ids whose entry is being fetched
 };
 
 // Hands out the inputs' blocks in order, one at a time, to whichever reading thread asks
