@@ -24,9 +24,7 @@ class StringTable {
   std::uint32_t insert(std::string_view word);
   // Inserts `word` when new and adds `count` to its count; returns its id.
   std::uint32_t add(std::string_view word, std::int64_t count = 1) {
-    const std::uint32_t id = insert(word);
-    add_count(id, count);
-    return id;
+    return add(word, key_of(word), count);
   }
   // The id of `word`, or kNotFound.
   std::uint32_t find(std::string_view word) const;
