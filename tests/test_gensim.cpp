@@ -19,8 +19,8 @@ namespace {
 
 using qtest::TempDir;
 
-const std::string kQuestions = W2V_SOURCE_DIR "/../shared/eval/questions-words.txt";
-const std::string kPairs = W2V_SOURCE_DIR "/../shared/eval/EN-WS-353-ALL.txt";
+const std::string kQuestions = W2V_SOURCE_DIR "/data/eval/questions-words.txt";
+const std::string kPairs = W2V_SOURCE_DIR "/data/eval/EN-WS-353-ALL.txt";
 constexpr int kRestrict = 700;
 
 // Prints one JSON object: gensim's analogy counts per section and word-pair scores for
