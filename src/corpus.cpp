@@ -106,14 +106,18 @@ class BlockQueue {
     std::size_t input = 0;
   };
 
-  explicit BlockQueue(const std::vector<std::string>& inputs) : inputs_(inputs) {}
+  BlockQueue(const std::vector<std::string>& inputs, const std::atomic<bool>* cancel)
+      : inputs_(inputs), cancel_(cancel) {}
 
   // Fills `block` with the next block; false when every input is read. Throws Error
   // when an input cannot be read.
   bool next(TextBlock& block, Ticket& ticket) {
     std::lock_guard<std::mutex> lock(mutex_);
     while (input_ < inputs_.size()) {
-      if (!reader_) reader_ = std::make_unique<InputReader>(inputs_[input_]);
+      if (!reader_) {
+        reader_ = std::make_unique<InputReader>(inputs_[input_], InputReader::kDefaultBlockBytes,
+                                                cancel_);
+      }
       if (reader_->next(block)) {
         ticket = {sequence_++, input_};
         return true;
@@ -127,6 +131,7 @@ class BlockQueue {
  private:
   std::mutex mutex_;
   const std::vector<std::string>& inputs_;
+  const std::atomic<bool>* cancel_;
   std::size_t input_ = 0;
   std::unique_ptr<InputReader> reader_;
   std::size_t sequence_ = 0;
@@ -190,7 +195,7 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
   validate(options);
   CountedCorpus corpus;
   std::vector<ReadingThread> readers(static_cast<std::size_t>(threads), ReadingThread(options));
-  BlockQueue queue(inputs);
+  BlockQueue queue(inputs, cancel);
   detail::FirstException error;
 #pragma omp parallel num_threads(threads)
   error.run([&] {
@@ -199,7 +204,7 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
     BlockQueue::Ticket ticket;
     while (!error.failed()) {
       if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
-        throw Error("interrupted");
+        throw Interrupted();
       }
       if (!queue.next(text, ticket)) break;
       IdVector ids;

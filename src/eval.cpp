@@ -5,28 +5,19 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string_view>
 
 #include "w2v/error.hpp"
+#include "w2v/input_file.hpp"
 #include "w2v/utf8.hpp"
+#include "w2v/word.hpp"
 
 namespace w2v {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open '" + path + "': " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw Error("cannot read '" + path + "'");
-  return std::move(text).str();
-}
-
 // Calls f(line, line_number) for each line, without its end of line.
 template <class F>
-void for_each_line(const std::string& text, F&& f) {
+void for_each_line(std::string_view text, F&& f) {
   std::size_t number = 0;
   for (std::size_t pos = 0; pos < text.size();) {
     std::size_t end = text.find('\n', pos);
@@ -100,11 +91,15 @@ std::size_t clip(std::size_t restrict_vocab, std::size_t rows) {
   return restrict_vocab == 0 ? rows : std::min(restrict_vocab, rows);
 }
 
-void check_utf8(std::string_view line, const std::string& path, std::size_t number) {
-  if (!utf8::is_valid(line)) {
-    throw Error(path + ":" + std::to_string(number) + ": the line is not valid UTF-8");
-  }
+std::string at_line(const std::string& name, std::size_t number) {
+  return name + ":" + std::to_string(number) + ": ";
 }
+
+void check_utf8(std::string_view line, const std::string& name, std::size_t number) {
+  if (!utf8::is_valid(line)) throw Error(at_line(name, number) + "the line is not valid UTF-8");
+}
+
+std::string display(const std::string& path) { return path == "-" ? "standard input" : path; }
 
 void add(AnalogyCount& to, const AnalogyCount& from) {
   to.correct += from.correct;
@@ -114,15 +109,39 @@ void add(AnalogyCount& to, const AnalogyCount& from) {
 
 }  // namespace
 
+AnalogySet parse_analogies(std::string_view text, const std::string& name) {
+  AnalogySet set;
+  for_each_line(text, [&](std::string_view line, std::size_t number) {
+    check_utf8(line, name, number);
+    const std::string_view content = trim(line);
+    if (content.empty()) return;
+    if (content.front() == ':') {
+      set.sections.emplace_back(trim(content.substr(1)));
+      return;
+    }
+    const auto fields = split(content);
+    if (fields.size() != 4) {
+      throw Error(at_line(name, number) + "expected 4 words, got " + std::to_string(fields.size()));
+    }
+    if (set.sections.empty()) {
+      throw Error(at_line(name, number) + "a question before the first ': section' line");
+    }
+    AnalogyQuestion q;
+    q.section = set.sections.size() - 1;
+    for (int i = 0; i < 4; ++i) q.words[i] = std::string(fields[i]);
+    set.questions.push_back(std::move(q));
+  });
+  return set;
+}
+
 AnalogyReport evaluate_analogies(const StringTable& words, const SearchIndex& index,
-                                 const std::string& path, const AnalogyOptions& options) {
+                                 const AnalogySet& set, const AnalogyOptions& options) {
   if (words.size() != index.size()) {
     throw Error("the vocabulary (" + std::to_string(words.size()) + " words) and the index (" +
                 std::to_string(index.size()) + " rows) differ");
   }
   const std::size_t rows = clip(options.restrict_vocab, index.size());
   const FoldedVocab vocab(words, rows, options.case_sensitive);
-  const std::string text = read_file(path);
 
   // Per question with four known words: its section and its four keys.
   struct Question {
@@ -130,44 +149,30 @@ AnalogyReport evaluate_analogies(const StringTable& words, const SearchIndex& in
     std::uint32_t key[4];
   };
   AnalogyReport report;
+  for (const std::string& name : set.sections) report.sections.push_back(AnalogyCount{name});
   std::vector<Question> questions;
   std::vector<Query> queries;
-  for_each_line(text, [&](std::string_view line, std::size_t number) {
-    check_utf8(line, path, number);
-    const std::string_view content = trim(line);
-    if (content.empty()) return;
-    if (content.front() == ':') {
-      AnalogyCount section;
-      section.name = std::string(trim(content.substr(1)));
-      report.sections.push_back(std::move(section));
-      return;
+  for (const AnalogyQuestion& a : set.questions) {
+    ++report.sections[a.section].total;
+    Question q{a.section, {}};
+    bool known = true;
+    for (int i = 0; i < 4 && known; ++i) {
+      q.key[i] = vocab.find(a.words[i]);
+      known = q.key[i] != StringTable::kNotFound;  // else skipped, as gensim does
     }
-    const auto fields = split(content);
-    if (fields.size() != 4) {
-      throw Error(path + ":" + std::to_string(number) + ": expected 4 words, got " +
-                  std::to_string(fields.size()));
-    }
-    if (report.sections.empty()) {
-      throw Error(path + ":" + std::to_string(number) +
-                  ": a question before the first ': section' line");
-    }
-    ++report.sections.back().total;
-    Question q{report.sections.size() - 1, {}};
-    for (int i = 0; i < 4; ++i) {
-      q.key[i] = vocab.find(fields[i]);
-      if (q.key[i] == StringTable::kNotFound) return;  // skipped, as gensim does
-    }
+    if (!known) continue;
     questions.push_back(q);
     // b - a + c
     queries.push_back(Query{
         {{vocab.row(q.key[1]), 1.0f}, {vocab.row(q.key[2]), 1.0f}, {vocab.row(q.key[0]), -1.0f}}});
-  });
+  }
 
   SearchOptions search;
   search.k = 5;  // gensim looks at the five best answers
   search.candidates = rows;
   search.scoring = options.method;
   search.threads = options.threads;
+  search.cancel = options.cancel;
   const auto answers = index.search(queries, search);
   for (std::size_t i = 0; i < questions.size(); ++i) {
     const Question& q = questions[i];
@@ -188,19 +193,16 @@ AnalogyReport evaluate_analogies(const StringTable& words, const SearchIndex& in
   return report;
 }
 
-SimilarityReport evaluate_similarity(const StringTable& words, const SearchIndex& index,
-                                     const std::string& path, const SimilarityOptions& options) {
-  if (words.size() != index.size()) {
-    throw Error("the vocabulary (" + std::to_string(words.size()) + " words) and the index (" +
-                std::to_string(index.size()) + " rows) differ");
-  }
-  const FoldedVocab vocab(words, clip(options.restrict_vocab, index.size()),
-                          options.case_sensitive);
-  const std::string text = read_file(path);
-  SimilarityReport report;
-  std::vector<double> human, model;
+AnalogyReport evaluate_analogies(const StringTable& words, const SearchIndex& index,
+                                 const std::string& path, const AnalogyOptions& options) {
+  return evaluate_analogies(
+      words, index, parse_analogies(read_input(path, options.cancel), display(path)), options);
+}
+
+std::vector<SimilarityPair> parse_similarity(std::string_view text, const std::string& name) {
+  std::vector<SimilarityPair> pairs;
   for_each_line(text, [&](std::string_view line, std::size_t number) {
-    check_utf8(line, path, number);
+    check_utf8(line, name, number);
     const std::string_view content = trim(line);
     if (content.empty() || content.front() == '#') return;
     // Three tab-separated fields may hold spaces ("New York"); otherwise any blank separates.
@@ -212,28 +214,52 @@ SimilarityReport evaluate_similarity(const StringTable& words, const SearchIndex
       i = tab + 1;
     }
     if (fields.size() != 3) fields = split(content);
-    const std::string where = path + ":" + std::to_string(number) + ": ";
     if (fields.size() != 3) {
-      throw Error(where + "expected 'word1 word2 score', got " + std::to_string(fields.size()) +
-                  " fields");
+      throw Error(at_line(name, number) + "expected 'word1 word2 score', got " +
+                  std::to_string(fields.size()) + " fields");
     }
-    double score = 0;
+    SimilarityPair pair;
     const auto parsed =
-        std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), score);
+        std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), pair.score);
     if (parsed.ec != std::errc() || parsed.ptr != fields[2].data() + fields[2].size() ||
-        !std::isfinite(score)) {
-      throw Error(where + "the score '" + std::string(fields[2]) + "' is not a number");
+        !std::isfinite(pair.score)) {
+      throw Error(at_line(name, number) + "the score " + quoted(fields[2]) + " is not a number");
     }
-    ++report.pairs;
-    const std::uint32_t a = vocab.find(fields[0]);
-    const std::uint32_t b = vocab.find(fields[1]);
-    if (a == StringTable::kNotFound || b == StringTable::kNotFound) return;
-    human.push_back(score);
-    model.push_back(index.similarity(vocab.row(a), vocab.row(b)));
+    pair.words[0] = std::string(fields[0]);
+    pair.words[1] = std::string(fields[1]);
+    pairs.push_back(std::move(pair));
   });
+  return pairs;
+}
+
+SimilarityReport evaluate_similarity(const StringTable& words, const SearchIndex& index,
+                                     const std::vector<SimilarityPair>& pairs,
+                                     const SimilarityOptions& options) {
+  if (words.size() != index.size()) {
+    throw Error("the vocabulary (" + std::to_string(words.size()) + " words) and the index (" +
+                std::to_string(index.size()) + " rows) differ");
+  }
+  const FoldedVocab vocab(words, clip(options.restrict_vocab, index.size()),
+                          options.case_sensitive);
+  SimilarityReport report;
+  std::vector<double> human, model;
+  for (const SimilarityPair& pair : pairs) {
+    ++report.pairs;
+    const std::uint32_t a = vocab.find(pair.words[0]);
+    const std::uint32_t b = vocab.find(pair.words[1]);
+    if (a == StringTable::kNotFound || b == StringTable::kNotFound) continue;
+    human.push_back(pair.score);
+    model.push_back(index.similarity(vocab.row(a), vocab.row(b)));
+  }
   report.used = static_cast<std::int64_t>(human.size());
   report.spearman = spearman(human, model);
   return report;
+}
+
+SimilarityReport evaluate_similarity(const StringTable& words, const SearchIndex& index,
+                                     const std::string& path, const SimilarityOptions& options) {
+  return evaluate_similarity(words, index, parse_similarity(read_input(path), display(path)),
+                             options);
 }
 
 std::vector<double> average_ranks(const std::vector<double>& values) {

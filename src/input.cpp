@@ -1,30 +1,18 @@
 #include "w2v/input.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
-#include "w2v/error.hpp"
 #include "w2v/utf8.hpp"
 
 namespace w2v {
-
-struct InputReader::Handle {
-  gzFile file = nullptr;
-};
 
 namespace {
 
 bool is_ascii_space(char c) {
   return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
-
-std::string display_name(const std::string& path) { return path == "-" ? "standard input" : path; }
 
 // Bytes at the end of text[0, size) that start a UTF-8 character without completing it.
 std::size_t incomplete_tail(const char* text, std::size_t size) {
@@ -59,58 +47,19 @@ std::size_t block_cut(const char* text, std::size_t size) {
   return last;
 }
 
-InputReader::InputReader(const std::string& path, std::size_t block_bytes)
-    : handle_(std::make_unique<Handle>()), path_(path), block_bytes_(block_bytes) {
-  int fd = 0;
-  if (path != "-") {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw Error("cannot open input '" + path + "': " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-      ::close(fd);
-      throw Error("cannot read input '" + path + "': it is a directory");
-    }
-  } else {
-    fd = ::dup(0);
-    if (fd < 0) throw Error(std::string("cannot read standard input: ") + std::strerror(errno));
-  }
-  handle_->file = gzdopen(fd, "rb");
-  if (handle_->file == nullptr) {
-    ::close(fd);
-    throw Error("cannot read input '" + display_name(path) + "': out of memory");
-  }
-  // zlib's buffers are touched page by page (a fresh 4 KB page costs about 15 us in a VM);
-  // reads of a whole block bypass them anyway.
-  gzbuffer(handle_->file, 1 << 16);
+InputReader::InputReader(const std::string& path, std::size_t block_bytes,
+                         const std::atomic<bool>* cancel)
+    : file_(std::make_unique<InputFile>(path, cancel)), block_bytes_(block_bytes) {
   buffer_.resize(block_bytes_);
 }
 
-InputReader::~InputReader() {
-  if (handle_->file != nullptr) gzclose(handle_->file);
-}
+InputReader::~InputReader() = default;
 
 std::size_t InputReader::fill() {
   while (!eof_ && buffered_ < block_bytes_) {
-    const int n = gzread(handle_->file, buffer_.data() + buffered_,
-                         static_cast<unsigned>(block_bytes_ - buffered_));
-    if (n < 0) {
-      int code = 0;
-      const char* message = gzerror(handle_->file, &code);
-      if (code == Z_ERRNO) message = std::strerror(errno);
-      throw Error("cannot read input '" + display_name(path_) + "': " + message);
-    }
-    if (n == 0) {
-      int code = 0;
-      gzerror(handle_->file, &code);
-      if (code != Z_OK && code != Z_BUF_ERROR) {
-        throw Error("cannot read input '" + display_name(path_) + "': corrupt gzip data");
-      }
-      if (code == Z_BUF_ERROR) {
-        throw Error("cannot read input '" + display_name(path_) + "': truncated gzip data");
-      }
-      eof_ = true;
-    }
-    buffered_ += static_cast<std::size_t>(n);
+    const std::size_t n = file_->read(buffer_.data() + buffered_, block_bytes_ - buffered_);
+    if (n == 0) eof_ = true;
+    buffered_ += n;
   }
   return buffered_;
 }

@@ -13,6 +13,7 @@
 
 #include "detail/parallel.hpp"
 #include "w2v/error.hpp"
+#include "w2v/option_range.hpp"
 
 // The kernels below are plain loops; GCC builds each for baseline x86-64 (SSE2), AVX2+FMA
 // and AVX-512 and picks one when the program loads, so a portable build still runs the
@@ -449,8 +450,8 @@ Scoring parse_scoring(const std::string& name) {
 const char* scoring_name(Scoring scoring) { return scoring == Scoring::kCosMul ? "cosmul" : "add"; }
 
 void validate(const SearchOptions& options) {
-  if (options.k == 0) throw UsageError("-k must be at least 1");
-  if (options.threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
+  require_in_range(static_cast<long double>(options.k), ranges::kAnswers, "-k");
+  require_in_range(options.threads, ranges::kSearchThreads, "--threads");
 }
 
 void SearchIndex::Free::operator()(float* p) const { std::free(p); }
@@ -472,7 +473,7 @@ SearchIndex::SearchIndex(const Matrix& vectors) : rows_(vectors.rows()), dim_(ve
   // that will search it first.
 #pragma omp parallel
   {
-    std::vector<float> squares(dim_);
+    std::vector<float> squares(dim_), scaled(dim_);
 #pragma omp for schedule(static)
     for (std::size_t q = 0; q < panels; ++q) {
       float* out = panels_.get() + q * dim_ * kLanes;
@@ -485,8 +486,21 @@ SearchIndex::SearchIndex(const Matrix& vectors) : rows_(vectors.rows()), dim_(ve
         const float* x = vectors.row(row);
         double sum = 0;
         for (std::size_t d = 0; d < dim_; ++d) sum += static_cast<double>(x[d]) * x[d];
+        float norm = numpy_norm(x, dim_, squares.data());
+        const double exact = std::sqrt(sum);
+        if (sum > 0 && !(std::fabs(norm - exact) <= 1e-5 * exact)) {
+          // The float32 squares overflow (values near 3.4e38) or underflow (denormals):
+          // keep the row's direction as a unit vector, which cosines cannot tell apart.
+          for (std::size_t d = 0; d < dim_; ++d) {
+            scaled[d] = static_cast<float>(static_cast<double>(x[d]) / exact);
+          }
+          x = scaled.data();
+          sum = 0;
+          for (std::size_t d = 0; d < dim_; ++d) sum += static_cast<double>(x[d]) * x[d];
+          norm = numpy_norm(x, dim_, squares.data());
+        }
         inverse_[row] = sum > 0 ? static_cast<float>(1.0 / std::sqrt(sum)) : 0.0f;
-        norms_[row] = numpy_norm(x, dim_, squares.data());
+        norms_[row] = norm;
         for (std::size_t d = 0; d < dim_; ++d) out[d * kLanes + l] = x[d];
       }
     }
@@ -533,7 +547,11 @@ std::vector<std::vector<Neighbor>> SearchIndex::search(const std::vector<Query>&
   std::vector<double> sum(dim_);
   std::vector<float> unit(dim_);
 
+  auto cancelled = [&] {
+    return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed);
+  };
   for (std::size_t begin = 0; begin < queries.size();) {
+    if (cancelled()) throw Interrupted();
     // Gather a batch of queries whose distinct terms fit kMaxProbes.
     Batch batch;
     std::unordered_map<std::uint32_t, std::uint32_t> probe_of_row;
@@ -601,6 +619,7 @@ std::vector<std::vector<Neighbor>> SearchIndex::search(const std::vector<Query>&
       for (std::size_t qi = 0; qi < nq; ++qi) top[qi].reset(k, batch.queries[qi].margin);
 #pragma omp for schedule(dynamic, 1) nowait
       for (std::size_t b = 0; b < blocks; ++b) {
+        if (cancelled()) continue;
         const std::size_t row0 = b * kBlockRows;
         const std::size_t n = std::min(kBlockRows, candidates - row0);
         const std::size_t panel0 = row0 / kLanes;
@@ -660,6 +679,7 @@ std::vector<std::vector<Neighbor>> SearchIndex::search(const std::vector<Query>&
       for (std::size_t qi = 0; qi < nq; ++qi) top[qi].collect(merged[qi]);
     });
     failure.rethrow();
+    if (cancelled()) throw Interrupted();
     // Scoring again takes about k + a few rows per query.
     const int rescore_team =
         static_cast<double>(nq) * static_cast<double>(k + 4) * static_cast<double>(dim_) <

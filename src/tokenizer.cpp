@@ -2,22 +2,15 @@
 
 #include <string>
 
-#include "w2v/error.hpp"
+#include "w2v/option_range.hpp"
 
 namespace w2v {
 
-namespace {
-// Block readers cut very long words into pieces of at least this size; a word can never
-// be cut shorter than this, so the limit keeps one piece always longer than a word.
-constexpr std::size_t kMaxWordBytesLimit = 1 << 16;
-}  // namespace
-
 void validate(const TokenizerOptions& options) {
-  if (options.max_word_bytes < 4 || options.max_word_bytes > kMaxWordBytesLimit) {
-    throw UsageError("--max-word-bytes must be between 4 and " +
-                     std::to_string(kMaxWordBytesLimit) + ", got " +
-                     std::to_string(options.max_word_bytes));
-  }
+  // Block readers cut very long words into pieces of at least the maximum: a word can
+  // never be cut shorter, so one piece is always longer than a word.
+  require_in_range(static_cast<long double>(options.max_word_bytes), ranges::kMaxWordBytes,
+                   "--max-word-bytes");
 }
 
 std::string_view Tokenizer::normalize(std::string_view raw) {

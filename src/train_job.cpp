@@ -4,8 +4,11 @@
 #include <cmath>
 #include <memory>
 
-#include "w2v/atomic_file.hpp"
 #include "w2v/error.hpp"
+#include "w2v/input_file.hpp"
+#include "w2v/option_range.hpp"
+#include "w2v/output_file.hpp"
+#include "w2v/train_metrics.hpp"
 
 namespace w2v {
 namespace {
@@ -41,6 +44,12 @@ void validate(const CorpusOptions& options) {
   if (options.inputs.empty()) throw UsageError("no input: give one or more corpus files, or -");
   validate(options.tokenizer);
   validate(options.vocab);
+  std::vector<std::string> paths = options.inputs, names(options.inputs.size(), "the corpus");
+  if (!options.read_vocab.empty()) {
+    paths.push_back(options.read_vocab);
+    names.push_back("--read-vocab");
+  }
+  check_inputs(paths, names);
 }
 
 PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
@@ -53,7 +62,7 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
   }
   StringTable vocab_file_words;
   if (!options.read_vocab.empty()) {
-    vocab_file_words = Vocab::table_of(Vocab::read_counts(options.read_vocab));
+    vocab_file_words = Vocab::table_of(Vocab::read_counts(options.read_vocab, cancel));
     if (vocab_file_words.size() == 0) {
       throw Error("the vocabulary '" + options.read_vocab + "' is empty");
     }
@@ -78,9 +87,7 @@ void validate(const TrainJob& job) {
   validate(job.corpus);
   validate(job.train);
   if (job.output.empty()) throw UsageError("no output: give -o/--output PATH");
-  if (job.add_context && !(*job.add_context >= 0 && std::isfinite(*job.add_context))) {
-    throw UsageError("--add-context must be >= 0, got " + std::to_string(*job.add_context));
-  }
+  if (job.add_context) require_in_range(*job.add_context, ranges::kAddContext, "--add-context");
 }
 
 float context_weight(const TrainJob& job) {
@@ -88,14 +95,28 @@ float context_weight(const TrainJob& job) {
   return job.train.merge == Merge::kCos ? kDefaultCosContextWeight : 0.0f;
 }
 
+VectorFormat output_format(const TrainJob& job) {
+  return job.format.value_or(format_for_path(job.output));
+}
+
 TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
                           const std::function<void(const TrainReport&)>& on_corpus) {
   validate(job);
   const Clock::time_point start = Clock::now();
-  AtomicFile output(job.output);
-  std::unique_ptr<AtomicFile> context_output, vocab_output;
-  if (!job.save_context.empty()) context_output = std::make_unique<AtomicFile>(job.save_context);
-  if (!job.save_vocab.empty()) vocab_output = std::make_unique<AtomicFile>(job.save_vocab);
+  const std::vector<OutputPath> paths = check_outputs({{"-o", job.output},
+                                                       {"--save-context", job.save_context},
+                                                       {"--save-vocab", job.save_vocab},
+                                                       {"--metrics", job.metrics}});
+  const VectorFormat format = output_format(job);
+  const VectorFormat context_format = format_for_path(job.save_context);
+  for (const auto& [path, binary] :
+       {std::pair{paths[0], format == VectorFormat::kBinary},
+        std::pair{paths[1], context_format == VectorFormat::kBinary}}) {
+    if (binary && path.terminal) {
+      throw UsageError("will not write binary vectors to a terminal (" + path.path +
+                       "): redirect standard output, or give --format text");
+    }
+  }
 
   PreparedCorpus prepared = prepare_corpus(job.corpus, job.train.threads, hooks.cancel);
   TrainReport report;
@@ -109,21 +130,28 @@ TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
   Model model = make_model(prepared.vocab.size(), job.train);
   report.train = train(model, prepared.corpus, prepared.vocab, job.train, hooks);
 
-  const VectorFormat format = job.format.value_or(format_for_path(job.output));
   const float weight = context_weight(job);
+  std::unique_ptr<OutputFile> context_output, vocab_output, metrics_output;
   // The context vectors are written as trained; the word vectors as published.
-  if (context_output) {
-    write_vectors(*context_output, format_for_path(job.save_context), prepared.vocab.words(),
-                  model.contexts);
+  if (!job.save_context.empty()) {
+    context_output = std::make_unique<OutputFile>(paths[1], hooks.cancel);
+    write_vectors(*context_output, context_format, prepared.vocab.words(), model.contexts,
+                  hooks.cancel);
   }
   if (weight > 0.0f) add_unit_rows(model.words, model.contexts, weight);
-  write_vectors(output, format, prepared.vocab.words(), model.words);
-  if (vocab_output) prepared.vocab.write(*vocab_output);
-  // Commit only once every file is complete.
-  output.commit();
-  if (context_output) context_output->commit();
-  if (vocab_output) vocab_output->commit();
+  OutputFile output(paths[0], hooks.cancel);
+  write_vectors(output, format, prepared.vocab.words(), model.words, hooks.cancel);
+  if (!job.save_vocab.empty()) {
+    vocab_output = std::make_unique<OutputFile>(paths[2], hooks.cancel);
+    prepared.vocab.write(*vocab_output);
+  }
   report.seconds = seconds_since(start);
+  if (!job.metrics.empty()) {
+    metrics_output = std::make_unique<OutputFile>(paths[3], hooks.cancel);
+    metrics_output->write(metrics_json(job, report));
+  }
+  commit_together({&output, context_output.get(), vocab_output.get(), metrics_output.get()},
+                  hooks.cancel);
   return report;
 }
 

@@ -2,27 +2,12 @@
 
 #include <omp.h>
 
-#include <cmath>
-#include <sstream>
+#include <algorithm>
 
 #include "w2v/error.hpp"
+#include "w2v/option_range.hpp"
 
 namespace w2v {
-namespace {
-
-template <class T>
-std::string str(T value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
-
-template <class T>
-void require(bool ok, const char* option, const char* expected, T value) {
-  if (!ok) throw UsageError(std::string(option) + " must be " + expected + ", got " + str(value));
-}
-
-}  // namespace
 
 InputSide parse_input_side(const std::string& name) {
   if (name == "context") return InputSide::kContext;
@@ -35,21 +20,23 @@ const char* input_side_name(InputSide side) {
 }
 
 void validate(const TrainOptions& o) {
-  require(o.dim >= 1 && o.dim <= 100000, "--dim", "between 1 and 100000", o.dim);
-  require(o.window >= 1 && o.window <= 1000, "--window", "between 1 and 1000", o.window);
-  require(o.negative >= 0 && o.negative <= 1000, "--negative", "between 0 and 1000", o.negative);
-  require(std::isfinite(o.ns_exponent), "--ns-exponent", "a finite number", o.ns_exponent);
-  require(o.sample >= 0 && std::isfinite(o.sample), "--sample", ">= 0", o.sample);
-  require(o.lr > 0 && std::isfinite(o.lr), "--lr", "> 0", o.lr);
-  require(o.epochs >= 1, "--epochs", ">= 1", o.epochs);
-  require(o.threads >= 1 && o.threads <= 4096, "--threads", "between 1 and 4096", o.threads);
-  require(std::isfinite(o.cos_scale), "--cos-scale", "a finite number", o.cos_scale);
-  require(std::isfinite(o.cos_bias), "--cos-bias", "a finite number", o.cos_bias);
-  require(o.scale_lr >= 0 && std::isfinite(o.scale_lr), "--scale-lr", ">= 0", o.scale_lr);
-  require(o.cos_init > 0 && std::isfinite(o.cos_init), "--cos-init", "> 0", o.cos_init);
-  require(o.max_norm >= 0 && std::isfinite(o.max_norm), "--max-norm", ">= 0", o.max_norm);
+  require_in_range(o.dim, ranges::kDim, "--dim");
+  require_in_range(o.window, ranges::kWindow, "--window");
+  require_in_range(o.negative, ranges::kNegative, "--negative");
+  require_in_range(o.ns_exponent, ranges::kNsExponent, "--ns-exponent");
+  require_in_range(o.sample, ranges::kSample, "--sample");
+  require_in_range(o.lr, ranges::kLearningRate, "--lr");
+  require_in_range(o.epochs, ranges::kEpochs, "--epochs");
+  require_in_range(o.threads, ranges::kThreads, "--threads");
+  require_in_range(o.cos_scale, ranges::kCosScale, "--cos-scale");
+  require_in_range(o.cos_bias, ranges::kCosBias, "--cos-bias");
+  require_in_range(o.scale_lr, ranges::kScaleRate, "--scale-lr");
+  require_in_range(o.cos_init, ranges::kCosInit, "--cos-init");
+  require_in_range(o.max_norm, ranges::kMaxNorm, "--max-norm");
 }
 
-int default_thread_count() { return std::max(1, omp_get_num_procs()); }
+int default_thread_count() {
+  return std::clamp(omp_get_num_procs(), 1, static_cast<int>(ranges::kThreads.max));
+}
 
 }  // namespace w2v

@@ -326,7 +326,7 @@ TrainStats train(Model& model, const EncodedCorpus& corpus, const Vocab& vocab,
     worker.train();
   });
   error.rethrow();
-  if (hooks.cancel != nullptr && hooks.cancel->load()) throw Error("interrupted");
+  if (hooks.cancel != nullptr && hooks.cancel->load()) throw Interrupted();
   if (!run.stop.load()) run.report(Clock::now());
   model.merge.scale = run.scale.load();
   model.merge.bias = run.bias.load();

@@ -4,7 +4,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <atomic>
@@ -20,7 +19,9 @@
 
 #include "detail/parallel.hpp"
 #include "w2v/error.hpp"
+#include "w2v/input_file.hpp"
 #include "w2v/utf8.hpp"
+#include "w2v/word.hpp"
 
 namespace w2v {
 
@@ -37,13 +38,16 @@ VectorFormat format_for_path(const std::string& path) {
   return bin ? VectorFormat::kBinary : VectorFormat::kText;
 }
 
-void write_vectors(AtomicFile& file, VectorFormat format, const StringTable& words,
-                   const Matrix& vectors) {
+void write_vectors(ByteSink& out, VectorFormat format, const StringTable& words,
+                   const Matrix& vectors, const std::atomic<bool>* cancel) {
   const std::size_t dim = vectors.cols();
-  file.write(std::to_string(words.size()) + " " + std::to_string(dim) + "\n");
+  out.write(std::to_string(words.size()) + " " + std::to_string(dim) + "\n");
   std::string line;
   char number[32];
   for (std::uint32_t i = 0; i < words.size(); ++i) {
+    if ((i & 4095) == 0 && cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+      throw Interrupted();
+    }
     const float* row = vectors.row(i);
     line.assign(words.word(i));
     if (format == VectorFormat::kBinary) {
@@ -59,7 +63,7 @@ void write_vectors(AtomicFile& file, VectorFormat format, const StringTable& wor
       }
     }
     line += '\n';
-    file.write(line);
+    out.write(line);
   }
 }
 
@@ -69,43 +73,14 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 namespace {
 
 constexpr std::uint64_t kMaxDim = 1u << 20;
-constexpr std::size_t kMaxWordBytes = 1u << 16;  // binary: a longer "word" is a misaligned file
+// Records tried both ways to tell text from binary.
+constexpr std::uint64_t kDetectRecords = 16;
 constexpr std::size_t kMaxHeaderBytes = 256;
 
 // Separators inside a line of a text file.
 inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-// `s` cut short and with unprintable bytes replaced, for quoting in a message.
-std::string shown(std::string_view s, std::size_t max_bytes = 40) {
-  std::string out;
-  const bool cut = s.size() > max_bytes;
-  if (cut) s = s.substr(0, max_bytes);
-  std::string repaired;
-  utf8::append_repaired(s, repaired);
-  if (cut) repaired.resize(utf8::cut_length(repaired, max_bytes));
-  for (const char c : repaired) {
-    const auto u = static_cast<unsigned char>(c);
-    out += (u < 0x20 || u == 0x7F) ? '?' : c;
-  }
-  return "'" + out + (cut ? "...'" : "'");
-}
-
 std::string nth(std::uint64_t i) { return "vector " + std::to_string(i + 1); }
-
-// Why `word` cannot be a vocabulary entry; empty when it can.
-std::string word_problem(std::string_view word) {
-  if (word.empty()) return "the word is empty";
-  for (const char c : word) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "0x%02x", u);
-      return "the word " + shown(word) + " holds a control character (byte " + hex + ")";
-    }
-  }
-  if (!utf8::is_valid(word)) return "the word " + shown(word) + " is not valid UTF-8";
-  return {};
-}
 
 // Parses one number that fills [begin, end). std::from_chars takes no '+' sign and
 // reports out_of_range for values beyond float; those become +-inf or a rounded tiny value.
@@ -147,11 +122,11 @@ std::string parse_text_record(std::string_view line, std::size_t dim, float* row
       float v;
       const std::string_view token(q, static_cast<std::size_t>(token_end - q));
       if (!parse_float(q, token_end, v)) {
-        return "value " + std::to_string(values + 1) + " of " + shown(word) +
-               " is not a number: " + shown(token, 24);
+        return "value " + std::to_string(values + 1) + " of " + quoted(word) +
+               " is not a number: " + quoted(token, 24);
       }
       if (!std::isfinite(v)) {
-        return "value " + std::to_string(values + 1) + " of " + shown(word) + " is " +
+        return "value " + std::to_string(values + 1) + " of " + quoted(word) + " is " +
                (std::isnan(v) ? "NaN" : "infinite");
       }
       row[values] = v;
@@ -160,7 +135,7 @@ std::string parse_text_record(std::string_view line, std::size_t dim, float* row
     q = token_end;
   }
   if (values != dim) {
-    return "expected " + std::to_string(dim) + " values after " + shown(word) + ", got " +
+    return "expected " + std::to_string(dim) + " values after " + quoted(word) + ", got " +
            std::to_string(values);
   }
   return {};
@@ -200,49 +175,124 @@ Header parse_header(std::string_view data, const std::string& name) {
     ++found;
     i = j;
   }
-  if (!ok || found != 2) throw Error(name + ":1: bad header " + shown(line) + expected);
+  if (!ok || found != 2) throw Error(name + ":1: bad header " + quoted(line) + expected);
   Header header;
   header.count = numbers[0];
   header.dim = numbers[1];
   header.end = newline + 1;
   if (header.dim == 0 || header.dim > kMaxDim) {
-    throw Error(name + ":1: bad header " + shown(line) + ": the dimension must be 1 to " +
+    throw Error(name + ":1: bad header " + quoted(line) + ": the dimension must be 1 to " +
                 std::to_string(kMaxDim));
   }
   if (header.count >= StringTable::kNotFound) {
-    throw Error(name + ":1: bad header " + shown(line) + ": more vectors than this tool handles");
+    throw Error(name + ":1: bad header " + quoted(line) + ": more vectors than this tool handles");
   }
   return header;
 }
 
-// Text or binary, from the first record. A binary vector is 4 * dim raw bytes, some of
-// which are all but certain to be control bytes, while text holds none.
-VectorFormat detect_format(std::string_view data, std::size_t first, std::size_t dim) {
-  std::size_t pos = first;
-  while (pos < data.size() && data[pos] == '\n') ++pos;
-  std::size_t line_end = data.find('\n', pos);
-  if (line_end == std::string_view::npos) line_end = data.size();
-  const std::string_view line = data.substr(pos, line_end - pos);
+// How many of the first `want` records after `first` read as text lines, stopping at the
+// first that does not (blank lines skipped, as read_text does).
+std::uint64_t text_records(std::string_view data, std::size_t first, std::size_t dim,
+                           std::uint64_t want) {
   std::vector<float> scratch(dim);
   std::string_view word;
-  if (parse_text_record(line, dim, scratch.data(), word).empty()) return VectorFormat::kText;
-  // A malformed text line is still text, so that its error names the line.
+  std::uint64_t good = 0;
+  for (std::size_t pos = first; good < want && pos < data.size();) {
+    std::size_t end = data.find('\n', pos);
+    if (end == std::string_view::npos) end = data.size();
+    const std::string_view line = data.substr(pos, end - pos);
+    pos = end + 1;
+    if (std::all_of(line.begin(), line.end(), is_blank)) continue;
+    if (!parse_text_record(line, dim, scratch.data(), word).empty()) break;
+    ++good;
+  }
+  return good;
+}
+
+// How many of the first `want` records after `first` read as binary records (see
+// read_binary), stopping at the first that does not. When they are all the file's
+// `count` records, only line breaks and blanks may follow the last.
+std::uint64_t binary_records(std::string_view data, std::size_t first, std::size_t dim,
+                             std::uint64_t want, std::uint64_t count) {
+  const std::size_t bytes = dim * sizeof(float);
+  std::uint64_t good = 0;
+  std::size_t pos = first;
+  for (; good < want; ++good) {
+    while (pos < data.size() && data[pos] == '\n') ++pos;
+    const std::size_t space = data.substr(pos, kMaxWordBytes + 1).find(' ');
+    if (space == std::string_view::npos) break;
+    if (!word_problem(data.substr(pos, space)).empty()) break;
+    const std::size_t values = pos + space + 1;
+    if (data.size() - values < bytes) break;
+    for (std::size_t d = 0; d < dim; ++d) {
+      float v;
+      std::memcpy(&v, data.data() + values + 4 * d, 4);
+      if (!std::isfinite(v)) return good;
+    }
+    pos = values + bytes;
+  }
+  if (good == count && good > 0) {
+    const bool rest_blank = std::all_of(data.begin() + static_cast<std::ptrdiff_t>(pos), data.end(),
+                                        [](char c) { return c == '\n' || is_blank(c); });
+    if (!rest_blank) --good;
+  }
+  return good;
+}
+
+// The first non-blank line after `first`.
+std::string_view first_line(std::string_view data, std::size_t first) {
+  for (std::size_t pos = first; pos < data.size();) {
+    std::size_t end = data.find('\n', pos);
+    if (end == std::string_view::npos) end = data.size();
+    const std::string_view line = data.substr(pos, end - pos);
+    if (!std::all_of(line.begin(), line.end(), is_blank)) return line;
+    pos = end + 1;
+  }
+  return {};
+}
+
+// A line that has the shape of a text record, a word and `dim` blank-separated fields
+// without control bytes, whether or not the fields are numbers.
+bool text_shaped(std::string_view line, std::size_t dim) {
+  std::size_t fields = 0;
+  bool in_field = false;
+  for (const char c : line) {
+    const auto u = static_cast<unsigned char>(c);
+    if (is_blank(c)) {
+      in_field = false;
+    } else if (u < 0x20 || u == 0x7F) {
+      return false;
+    } else if (!in_field) {
+      in_field = true;
+      ++fields;
+    }
+  }
+  return fields == dim + 1;
+}
+
+// Text or binary. Text when the first records all read as text, or (dimension 2 and up)
+// the first line has a text record's shape: then an error names its line. Otherwise
+// binary when they all read as binary (a text line with a broken value can, by chance,
+// read as a record of dimension 1). When neither reading gets through them, the look of
+// the first record decides which error to report: printable with a digit is text.
+VectorFormat detect_format(std::string_view data, std::size_t first, std::size_t dim,
+                           std::uint64_t count) {
+  const std::uint64_t want = std::min(count, kDetectRecords);
+  const std::uint64_t text = text_records(data, first, dim, want);
+  if (text == want) return VectorFormat::kText;
+  const std::string_view line = first_line(data, first);
+  if (dim >= 2 && text_shaped(line, dim)) return VectorFormat::kText;
+  if (binary_records(data, first, dim, want, count) == want) return VectorFormat::kBinary;
   std::size_t rest = 0;
   while (rest < line.size() && !is_blank(line[rest])) ++rest;
   const std::string_view after = line.substr(rest);
   bool printable = !after.empty(), digit = false;
   for (const char c : after) {
     const auto u = static_cast<unsigned char>(c);
-    printable = printable && ((u >= 0x20 && u < 0x7F) || c == '\t' || c == '\r');
+    printable = printable && (u >= 0x20 || c == '\t' || c == '\r') && u != 0x7F;
     digit = digit || (c >= '0' && c <= '9');
   }
-  const std::string_view window = data.substr(pos + rest, 4 * dim);
-  bool control = false;
-  for (const char c : window) {
-    const auto u = static_cast<unsigned char>(c);
-    control = control || ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F);
-  }
-  return printable && digit && !control ? VectorFormat::kText : VectorFormat::kBinary;
+  return printable && digit ? VectorFormat::kText : VectorFormat::kBinary;
 }
 
 // The records as parsed, before duplicates are dropped.
@@ -260,8 +310,12 @@ std::string short_file(const std::string& name, const Header& header, std::uint6
          "ends after " + std::to_string(read);
 }
 
+bool cancelled(const std::atomic<bool>* cancel) {
+  return cancel != nullptr && cancel->load(std::memory_order_relaxed);
+}
+
 Records read_text(std::string_view data, const std::string& name, const Header& header,
-                  std::uint64_t want) {
+                  std::uint64_t want, const std::atomic<bool>* cancel) {
   const std::size_t dim = header.dim;
   // Each record needs a word and dim separated values: at least 1 + 2 * dim bytes.
   const std::uint64_t possible = (data.size() - header.end) / (1 + 2 * dim);
@@ -300,7 +354,7 @@ Records read_text(std::string_view data, const std::string& name, const Header& 
     failure.run([&] {
 #pragma omp for schedule(dynamic, 256) nowait
       for (std::size_t i = 0; i < lines.size(); ++i) {
-        if (i > first_bad.load(std::memory_order_relaxed)) continue;
+        if (i > first_bad.load(std::memory_order_relaxed) || cancelled(cancel)) continue;
         const auto [begin, end] = lines[i];
         std::string problem = parse_text_record(data.substr(begin, end - begin), dim,
                                                 records.vectors.row(i), records.words[i]);
@@ -317,6 +371,7 @@ Records read_text(std::string_view data, const std::string& name, const Header& 
     if (my_bad < lines.size() && my_bad <= first_bad.load()) bad_message = std::move(my_message);
   }
   failure.rethrow();
+  if (cancelled(cancel)) throw Interrupted();
   const std::size_t bad = first_bad.load();
   if (bad < lines.size()) {
     throw Error(name + ":" + std::to_string(line_number(data, lines[bad].first)) + ": " +
@@ -339,7 +394,7 @@ Records read_text(std::string_view data, const std::string& name, const Header& 
 }
 
 Records read_binary(std::string_view data, const std::string& name, const Header& header,
-                    std::uint64_t want) {
+                    std::uint64_t want, const std::atomic<bool>* cancel) {
   const std::size_t dim = header.dim;
   const std::size_t bytes = dim * sizeof(float);
   // Each record needs a word, a space and the floats: at least 2 + 4 * dim bytes.
@@ -351,6 +406,7 @@ Records read_binary(std::string_view data, const std::string& name, const Header
   auto at = [&](std::size_t offset) { return name + ": byte " + std::to_string(offset) + ": "; };
   std::size_t pos = header.end;
   for (std::size_t i = 0; i < want; ++i) {
+    if ((i & 65535) == 0 && cancelled(cancel)) throw Interrupted();
     // word2vec.c ends each vector with a newline, gensim does not.
     while (pos < size && base[pos] == '\n') ++pos;
     if (pos == size)
@@ -373,7 +429,7 @@ Records read_binary(std::string_view data, const std::string& name, const Header
     }
     const std::size_t values = word_end + 1;
     if (size - values < bytes) {
-      throw Error(at(values) + "the file ends inside " + nth(i) + " (" + shown(word) +
+      throw Error(at(values) + "the file ends inside " + nth(i) + " (" + quoted(word) +
                   "): the header says " + std::to_string(header.count) + " vectors of " +
                   std::to_string(dim) + " floats");
     }
@@ -388,7 +444,7 @@ Records read_binary(std::string_view data, const std::string& name, const Header
     if (bad != 0) {
       std::size_t d = 0;
       while (std::isfinite(row[d])) ++d;
-      throw Error(at(values + 4 * d) + "value " + std::to_string(d + 1) + " of " + shown(word) +
+      throw Error(at(values + 4 * d) + "value " + std::to_string(d + 1) + " of " + quoted(word) +
                   " is " + (std::isnan(row[d]) ? "NaN" : "infinite"));
     }
     records.words[i] = word;
@@ -426,57 +482,53 @@ std::unique_ptr<char[], FreeBytes> allocate_bytes(std::size_t size) {
   return std::unique_ptr<char[], FreeBytes>(static_cast<char*>(p));
 }
 
-// The bytes of a file: read whole into memory when all of it is needed (faster than
-// mapping it here), mapped when only a prefix may be (--limit) or it is very large,
-// inflated when it is gzip data.
+// The bytes of an input (see InputFile): a plain file is read whole into memory when all
+// of it is needed (faster than mapping it here) and mapped when only a prefix may be
+// (--limit) or it is very large; gzip data, pipes and standard input are read through.
 class FileBytes {
  public:
   static constexpr std::size_t kMaxReadBytes = std::size_t{1} << 30;
+  static constexpr std::size_t kSlice = std::size_t{64} << 20;
 
-  FileBytes(const std::string& path, bool whole) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) throw Error("cannot open '" + path + "': " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd_, &st) != 0) fail(path);
-    if (S_ISDIR(st.st_mode)) throw Error("cannot read '" + path + "': it is a directory");
-    const auto file_size = static_cast<std::size_t>(st.st_size);
-    if (S_ISREG(st.st_mode) && file_size > 0 && whole && file_size <= kMaxReadBytes) {
+  FileBytes(const std::string& path, bool whole, const std::atomic<bool>* cancel) {
+    InputFile input(path, cancel);
+    const std::int64_t plain = input.plain_size();
+    if (plain > 0 && whole && static_cast<std::uint64_t>(plain) <= kMaxReadBytes) {
+      const auto file_size = static_cast<std::size_t>(plain);
       buffer_ = allocate_bytes(file_size);
       std::size_t got = 0;
       while (got < file_size) {
-        const ssize_t n = ::read(fd_, buffer_.get() + got, file_size - got);
+        check(cancel);
+        const std::size_t want = std::min(file_size - got, kSlice);
+        const ssize_t n = ::pread(input.fd(), buffer_.get() + got, want, static_cast<off_t>(got));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) fail(path);
         if (n == 0) break;  // the file shrank
         got += static_cast<std::size_t>(n);
       }
       view_ = std::string_view(buffer_.get(), got);
-    } else if (S_ISREG(st.st_mode) && file_size > 0) {
-      size_ = file_size;
-      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+    } else if (plain > 0) {
+      size_ = static_cast<std::size_t>(plain);
+      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, input.fd(), 0);
       if (p == MAP_FAILED) fail(path);
       map_ = static_cast<const char*>(p);
       ::madvise(p, size_, MADV_SEQUENTIAL);
       view_ = std::string_view(map_, size_);
     } else {
-      char chunk[1 << 16];
-      for (;;) {
-        const ssize_t n = ::read(fd_, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) fail(path);
-        if (n == 0) break;
-        owned_.append(chunk, static_cast<std::size_t>(n));
+      std::size_t got = 0;
+      for (std::size_t want = 1 << 16;; want = std::min(2 * want, kSlice)) {
+        check(cancel);
+        owned_.resize(got + want);
+        const std::size_t n = input.read(owned_.data() + got, want);
+        got += n;
+        if (n < want) break;
       }
+      owned_.resize(got);
       view_ = owned_;
-    }
-    if (view_.size() >= 2 && static_cast<unsigned char>(view_[0]) == 0x1F &&
-        static_cast<unsigned char>(view_[1]) == 0x8B) {
-      inflate_all(path);
     }
   }
   ~FileBytes() {
     if (map_ != nullptr) ::munmap(const_cast<char*>(map_), size_);
-    if (fd_ >= 0) ::close(fd_);
   }
   FileBytes(const FileBytes&) = delete;
   FileBytes& operator=(const FileBytes&) = delete;
@@ -484,52 +536,13 @@ class FileBytes {
   std::string_view view() const { return view_; }
 
  private:
+  static void check(const std::atomic<bool>* cancel) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) throw Interrupted();
+  }
   [[noreturn]] static void fail(const std::string& path) {
-    throw Error("cannot read '" + path + "': " + std::strerror(errno));
+    throw Error("cannot read " + input_name(path) + ": " + std::strerror(errno));
   }
 
-  void inflate_all(const std::string& path) {
-    std::string out;
-    z_stream z{};
-    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) throw Error("cannot read '" + path + "': zlib");
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(view_.data()));
-    z.avail_in = 0;
-    std::size_t consumed = 0;
-    out.resize(std::max<std::size_t>(view_.size() * 3, 1 << 16));
-    std::size_t produced = 0;
-    int status = Z_OK;
-    for (;;) {
-      if (z.avail_in == 0 && consumed < view_.size()) {
-        const std::size_t chunk = std::min<std::size_t>(view_.size() - consumed, 1u << 30);
-        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(view_.data() + consumed));
-        z.avail_in = static_cast<uInt>(chunk);
-        consumed += chunk;
-      }
-      if (produced == out.size()) out.resize(out.size() * 2);
-      const std::size_t room = std::min<std::size_t>(out.size() - produced, 1u << 30);
-      z.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
-      z.avail_out = static_cast<uInt>(room);
-      status = ::inflate(&z, Z_NO_FLUSH);
-      produced += room - z.avail_out;
-      if (status == Z_STREAM_END) {
-        // Concatenated gzip members continue the stream.
-        if (z.avail_in == 0 && consumed == view_.size()) break;
-        ::inflateReset(&z);
-        continue;
-      }
-      if (status != Z_OK && status != Z_BUF_ERROR) break;
-      if (status == Z_BUF_ERROR && z.avail_in == 0 && consumed == view_.size()) break;
-    }
-    ::inflateEnd(&z);
-    if (status != Z_STREAM_END) {
-      throw Error("cannot read '" + path + "': corrupt or truncated gzip data");
-    }
-    out.resize(produced);
-    owned_ = std::move(out);
-    view_ = owned_;
-  }
-
-  int fd_ = -1;
   std::unique_ptr<char[], FreeBytes> buffer_;
   const char* map_ = nullptr;
   std::size_t size_ = 0;
@@ -549,9 +562,11 @@ WordVectors parse_vectors(std::string_view data, const std::string& name,
   std::uint64_t want = header.count;
   if (options.limit > 0) want = std::min<std::uint64_t>(want, options.limit);
   WordVectors result;
-  result.format = want == 0 ? VectorFormat::kText : detect_format(data, header.end, header.dim);
-  Records records = result.format == VectorFormat::kBinary ? read_binary(data, name, header, want)
-                                                           : read_text(data, name, header, want);
+  result.format =
+      want == 0 ? VectorFormat::kText : detect_format(data, header.end, header.dim, want);
+  Records records = result.format == VectorFormat::kBinary
+                        ? read_binary(data, name, header, want, options.cancel)
+                        : read_text(data, name, header, want, options.cancel);
   const std::size_t n = records.words.size();
   if (n > 0 && want == header.count && options.warn) {
     const std::size_t extra =
@@ -575,7 +590,7 @@ WordVectors parse_vectors(std::string_view data, const std::string& name,
     if (result.words.size() > before) {
       keep.push_back(i);
     } else if (options.warn) {
-      options.warn(name + ": " + nth(i) + " repeats the word " + shown(records.words[i]) +
+      options.warn(name + ": " + nth(i) + " repeats the word " + quoted(records.words[i]) +
                    "; keeping the first");
     }
   }
@@ -591,8 +606,8 @@ WordVectors parse_vectors(std::string_view data, const std::string& name,
 }
 
 WordVectors load_vectors(const std::string& path, const LoadOptions& options) {
-  const FileBytes file(path, options.limit == 0);
-  return parse_vectors(file.view(), path, options);
+  const FileBytes file(path, options.limit == 0, options.cancel);
+  return parse_vectors(file.view(), path == "-" ? "standard input" : path, options);
 }
 
 }  // namespace w2v

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
+#include <limits>
 
-#include "w2v/atomic_file.hpp"
 #include "w2v/error.hpp"
-#include "w2v/utf8.hpp"
+#include "w2v/input_file.hpp"
+#include "w2v/option_range.hpp"
+#include "w2v/output_file.hpp"
+#include "w2v/word.hpp"
 
 namespace w2v {
 namespace {
@@ -31,12 +33,8 @@ std::uint64_t leading_bytes(std::string_view word) {
 }  // namespace
 
 void validate(const VocabOptions& options) {
-  if (options.min_count < 0) {
-    throw UsageError("--min-count must be >= 0, got " + std::to_string(options.min_count));
-  }
-  if (options.max_vocab < 0) {
-    throw UsageError("--max-vocab must be >= 0, got " + std::to_string(options.max_vocab));
-  }
+  require_in_range(static_cast<long double>(options.min_count), ranges::kMinCount, "--min-count");
+  require_in_range(static_cast<long double>(options.max_vocab), ranges::kMaxVocab, "--max-vocab");
 }
 
 Vocab Vocab::from_table(const StringTable& words, const VocabOptions& options,
@@ -88,55 +86,69 @@ StringTable Vocab::table_of(const std::vector<std::pair<std::string, std::int64_
   return words;
 }
 
-std::vector<std::pair<std::string, std::int64_t>> Vocab::read_counts(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open vocabulary '" + path + "'");
+std::vector<std::pair<std::string, std::int64_t>> Vocab::read_counts(
+    const std::string& path, const std::atomic<bool>* cancel) {
+  return parse_counts(read_input(path, cancel), path == "-" ? "standard input" : path);
+}
+
+std::vector<std::pair<std::string, std::int64_t>> Vocab::parse_counts(std::string_view text,
+                                                                      const std::string& name) {
   std::vector<std::pair<std::string, std::int64_t>> counts;
   StringTable seen;
-  std::string line;
+  std::int64_t total = 0;
   std::int64_t line_number = 0;
-  while (std::getline(in, line)) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
     ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
-    const std::string where = path + ":" + std::to_string(line_number) + ": ";
+    const std::string where = name + ":" + std::to_string(line_number) + ": ";
     const std::size_t space = line.find(' ');
-    if (space == 0 || space == std::string::npos) {
-      throw Error(where + "expected 'word count', got '" + line + "'");
+    if (space == 0 || space == std::string_view::npos) {
+      throw Error(where + "expected 'word count', got " + quoted(line));
     }
-    std::string word = line.substr(0, space);
+    const std::string_view word = line.substr(0, space);
+    const std::string problem = word_problem(word);
+    if (!problem.empty()) throw Error(where + problem);
     const char* first = line.data() + space + 1;
     const char* last = line.data() + line.size();
     std::int64_t count = 0;
     const auto [ptr, ec] = std::from_chars(first, last, count);
     if (ec != std::errc() || ptr != last || count < 0) {
-      throw Error(where + "expected a non-negative whole count after '" + word + "'");
+      throw Error(where + "expected a whole count from 0 to " +
+                  std::to_string(std::numeric_limits<std::int64_t>::max()) + " after " +
+                  quoted(word));
     }
-    if (!utf8::is_valid(word)) throw Error(where + "the word is not valid UTF-8");
+    if (__builtin_add_overflow(total, count, &total)) {
+      throw Error(where + "the counts add up to more than " +
+                  std::to_string(std::numeric_limits<std::int64_t>::max()));
+    }
     if (seen.find(word) != StringTable::kNotFound) {
-      throw Error(where + "duplicate word '" + word + "'");
+      throw Error(where + "duplicate word " + quoted(word));
     }
     seen.insert(word);
-    counts.emplace_back(std::move(word), count);
+    counts.emplace_back(std::string(word), count);
   }
-  if (in.bad()) throw Error("cannot read vocabulary '" + path + "'");
   return counts;
 }
 
 void Vocab::save(const std::string& path) const {
-  AtomicFile file(path);
+  OutputFile file(path);
   write(file);
   file.commit();
 }
 
-void Vocab::write(AtomicFile& file) const {
+void Vocab::write(ByteSink& out) const {
   std::string line;
   for (std::uint32_t i = 0; i < size(); ++i) {
     line.assign(word(i));
     line += ' ';
     line += std::to_string(counts_[i]);
     line += '\n';
-    file.write(line);
+    out.write(line);
   }
 }
 

@@ -68,13 +68,42 @@ TEST_SUITE("tokenizer") {
       CHECK(tokenize(std::string("alpha") + sep + "beta" + sep) == Tokens{"alpha", "beta"});
       CHECK(tokenize(std::string(sep) + "alpha" + sep + sep + "beta") == Tokens{"alpha", "beta"});
     }
-    // Other ASCII bytes, controls included, belong to words.
-    CHECK(tokenize("a,b.c;d") == Tokens{"a,b.c;d"});
-    CHECK(tokenize(std::string("a\x01"
-                               "b\x1F"
-                               "c")) == Tokens{std::string("a\x01"
-                                                           "b\x1F"
-                                                           "c")});
+    // Other printable ASCII bytes belong to words.
+    CHECK(tokenize("a,b.c;d~!") == Tokens{"a,b.c;d~!"});
+  }
+
+  TEST_CASE("control bytes no word may hold separate words and are counted") {
+    // Every byte 0x00-0x1F that is not a blank, and 0x7F: at the start, inside, at the end
+    // of a word, alone and in runs, on the fast path (8 bytes at a time) and the slow one.
+    for (int c = 0; c < 0x80; ++c) {
+      if (!(c < 0x20 || c == 0x7F) || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+          c == '\v' || c == '\f') {
+        continue;
+      }
+      CAPTURE(c);
+      const std::string b(1, static_cast<char>(c));
+      TokenizerStats stats;
+      CHECK(tokenize("alphabetagamma" + b + "delta" + b + b + "x" + b, {}, &stats) ==
+            Tokens{"alphabetagamma", "delta", "x"});
+      CHECK(stats.control_bytes == 4);
+      CHECK(stats.words == 3);
+      CHECK(tokenize(b + "ab" + b + "\xC3\xA9t\xC3\xA9" + b, {}, &stats) ==
+            Tokens{"ab", "\xC3\xA9t\xC3\xA9"});
+      CHECK(stats.control_bytes == 3);
+      CHECK(tokenize(b + b) == Tokens{});
+    }
+    // Nothing a tokenizer hands out holds one, whatever the bytes around it.
+    w2v::Rng rng(7, 0);
+    std::string noise;
+    for (int i = 0; i < 20000; ++i) noise += static_cast<char>(rng.next32() & 0xFF);
+    for (const auto& word : tokenize(noise, {}, nullptr)) {
+      if (word == kEnd) continue;
+      for (const char ch : word) {
+        const auto u = static_cast<unsigned char>(ch);
+        CHECK_MESSAGE(!(u < 0x20 || u == 0x7F), word);
+      }
+      CHECK(w2v::utf8::is_valid(word));
+    }
   }
 
   TEST_CASE("each Unicode space separates words, other multi-byte characters do not") {

@@ -203,7 +203,7 @@ TEST_SUITE("vectors") {
          "v.txt: byte 15: vector 2: the word"},
     };
     for (const Case& c : cases) {
-      CAPTURE(c.what);
+      CAPTURE(std::string(c.what));
       const std::string message = load_error(c.data);
       CHECK_MESSAGE(message.find(c.message) != std::string::npos, message);
     }

@@ -1,5 +1,4 @@
-// vocab, string_table and atomic_file: counting, pruning, ordering, the `word count` file,
-// and atomic replacement of output files.
+// vocab and string_table: counting, pruning, ordering, the `word count` file.
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
@@ -11,7 +10,6 @@
 #include <vector>
 
 #include "test_util.hpp"
-#include "w2v/atomic_file.hpp"
 #include "w2v/error.hpp"
 #include "w2v/rng.hpp"
 #include "w2v/string_table.hpp"
@@ -279,49 +277,5 @@ TEST_SUITE("string_table") {
         CHECK(padded.length == plain.length);
       }
     }
-  }
-}
-
-TEST_SUITE("atomic_file") {
-  TEST_CASE("nothing appears until commit, and without commit an existing file is untouched") {
-    w2v::test::TempDir dir;
-    const std::string path = dir.file("out.txt");
-    w2v::test::write_file(path, "old\n");
-    {
-      w2v::AtomicFile file(path);
-      file.write("new content\n");
-      CHECK(w2v::test::read_file(path) == "old\n");  // still the old file
-      CHECK(dir.list().size() == 2);                 // plus the temporary
-    }  // no commit: the temporary goes, the old file stays
-    CHECK(w2v::test::read_file(path) == "old\n");
-    CHECK(dir.list() == std::set<std::string>{"out.txt"});
-    {
-      w2v::AtomicFile file(path);
-      file.write("new content\n");
-      file.write(std::string(100000, 'x'));
-      file.commit();
-      CHECK(file.path() == path);
-    }
-    CHECK(w2v::test::read_file(path) == "new content\n" + std::string(100000, 'x'));
-    CHECK(dir.list() == std::set<std::string>{"out.txt"});
-    // A new file gets the usual permissions (0666 less the umask), not mkstemp's 0600.
-    const mode_t mask = ::umask(022);
-    ::umask(mask);
-    {
-      w2v::AtomicFile file(dir.file("fresh.txt"));
-      file.commit();
-    }
-    const auto perms = std::filesystem::status(dir.file("fresh.txt")).permissions();
-    CHECK(static_cast<unsigned>(perms) == (0666u & ~static_cast<unsigned>(mask)));
-  }
-
-  TEST_CASE("errors name the path: a directory, a missing folder, an empty path") {
-    w2v::test::TempDir dir;
-    CHECK_THROWS_WITH_AS(w2v::AtomicFile{dir.path()}, doctest::Contains(dir.path().c_str()),
-                         w2v::Error);
-    const std::string missing = dir.file("no/such.txt");
-    CHECK_THROWS_WITH_AS(w2v::AtomicFile{missing}, doctest::Contains(missing.c_str()), w2v::Error);
-    CHECK_THROWS_AS(w2v::AtomicFile{""}, w2v::Error);
-    CHECK(dir.list().empty());
   }
 }

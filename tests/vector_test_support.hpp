@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "w2v/atomic_file.hpp"
 #include "w2v/model.hpp"
+#include "w2v/output_file.hpp"
 #include "w2v/rng.hpp"
 #include "w2v/vectors.hpp"
 
@@ -133,7 +133,7 @@ inline StringTable table_of(const std::vector<std::string>& words) {
 
 inline void save_vectors(const std::string& path, VectorFormat format,
                          const std::vector<std::string>& words, const Matrix& m) {
-  AtomicFile file(path);
+  OutputFile file(path);
   write_vectors(file, format, table_of(words), m);
   file.commit();
 }

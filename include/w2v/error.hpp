@@ -17,4 +17,18 @@ class UsageError : public Error {
   using Error::Error;
 };
 
+// The caller's cancel flag was seen set (a signal): the work stopped and nothing was
+// committed (exit status 130 in the CLI).
+class Interrupted : public Error {
+ public:
+  Interrupted() : Error("interrupted") {}
+};
+
+// Standard output's reader went away (EPIPE): the CLI exits quietly, as a program killed by
+// SIGPIPE would.
+class BrokenPipe : public Error {
+ public:
+  BrokenPipe() : Error("standard output was closed") {}
+};
+
 }  // namespace w2v

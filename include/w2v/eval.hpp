@@ -1,8 +1,10 @@
 #pragma once
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "w2v/search.hpp"
@@ -20,8 +22,24 @@ struct AnalogyOptions {
   // Off: words match whatever their case, and each lowercased form stands for its first
   // (most frequent) row, as in gensim.
   bool case_sensitive = false;
-  int threads = 0;  // 0: every core
+  int threads = 0;                            // 0: every core
+  const std::atomic<bool>* cancel = nullptr;  // when set, evaluation stops with Interrupted
 };
+
+// A parsed analogy file: the section names in file order and every question in it.
+struct AnalogyQuestion {
+  std::size_t section = 0;
+  std::string words[4];  // a b c d: a is to b as c is to d
+};
+struct AnalogySet {
+  std::vector<std::string> sections;
+  std::vector<AnalogyQuestion> questions;
+};
+
+// Parses the questions-words.txt format. Throws Error naming `name` and the line for a
+// line that is not valid UTF-8, neither a header nor four words, or a question before any
+// header.
+AnalogySet parse_analogies(std::string_view text, const std::string& name);
 
 struct AnalogyCount {
   std::string name;
@@ -45,13 +63,24 @@ struct AnalogyReport {
 // Answers every question with a known a, b, c and d: the best row for b - a + c among the
 // candidate rows, the three query words excluded. Matches gensim's
 // evaluate_word_analogies: a question is right when the first of the five best answers
-// that is not a case variant of a, b or c is d. Throws Error naming the file and line for
-// a line that is neither a header nor four words, or for a question before any header.
+// that is not a case variant of a, b or c is d.
+AnalogyReport evaluate_analogies(const StringTable& words, const SearchIndex& index,
+                                 const AnalogySet& set, const AnalogyOptions& options = {});
+// The same for a file ("-": standard input), read and parsed as parse_analogies does.
 AnalogyReport evaluate_analogies(const StringTable& words, const SearchIndex& index,
                                  const std::string& path, const AnalogyOptions& options = {});
 
-// Word similarity test sets: `word1 word2 score` lines, tab- or space-separated, with `#`
-// comment lines.
+// Word similarity test sets: `word1 word2 score` lines, tab- or space-separated (three
+// tab-separated fields may hold spaces), with `#` comment lines.
+struct SimilarityPair {
+  std::string words[2];
+  double score = 0;
+};
+
+// Throws Error naming `name` and the line for a line that is not valid UTF-8 or not
+// `word word number` with a finite number.
+std::vector<SimilarityPair> parse_similarity(std::string_view text, const std::string& name);
+
 struct SimilarityOptions {
   std::size_t restrict_vocab = 0;  // words must be among the first N rows; 0: all rows
   bool case_sensitive = false;
@@ -68,7 +97,10 @@ struct SimilarityReport {
   }
 };
 
-// Throws Error naming the file and line for a line that is not `word word number`.
+SimilarityReport evaluate_similarity(const StringTable& words, const SearchIndex& index,
+                                     const std::vector<SimilarityPair>& pairs,
+                                     const SimilarityOptions& options = {});
+// The same for a file ("-": standard input), read and parsed as parse_similarity does.
 SimilarityReport evaluate_similarity(const StringTable& words, const SearchIndex& index,
                                      const std::string& path,
                                      const SimilarityOptions& options = {});

@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "w2v/huge_page_allocator.hpp"
+#include "w2v/input_file.hpp"
 
 namespace w2v {
 
@@ -53,16 +55,17 @@ struct TextBlock {
   bool continues_word = false;
 };
 
-// Reads one corpus input sequentially: a file path, or "-" for standard input.
-// gzip data (by its magic bytes, not the name) is decompressed on the fly.
+// Reads one corpus input in blocks (see InputFile: a file or "-", gzip inflated).
 class InputReader {
  public:
   // With the padding, a block's buffer fills one huge page exactly. Small, so that an
   // input of a few dozen MB still shares out evenly between the reading threads.
   static constexpr std::size_t kDefaultBlockBytes = (2 << 20) - TextBuffer::kPadding;
 
-  // Throws Error when the input cannot be opened.
-  explicit InputReader(const std::string& path, std::size_t block_bytes = kDefaultBlockBytes);
+  // Throws Error when the input cannot be opened; reads throw Interrupted once `cancel`
+  // is set.
+  explicit InputReader(const std::string& path, std::size_t block_bytes = kDefaultBlockBytes,
+                       const std::atomic<bool>* cancel = nullptr);
   ~InputReader();
   InputReader(const InputReader&) = delete;
   InputReader& operator=(const InputReader&) = delete;
@@ -71,14 +74,12 @@ class InputReader {
   // read error or corrupt gzip data.
   bool next(TextBlock& block);
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return file_->path(); }
 
  private:
   std::size_t fill();
 
-  struct Handle;
-  std::unique_ptr<Handle> handle_;
-  std::string path_;
+  std::unique_ptr<InputFile> file_;
   std::size_t block_bytes_;
   TextBuffer buffer_;
   std::size_t buffered_ = 0;

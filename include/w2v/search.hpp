@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -48,6 +49,8 @@ struct SearchOptions {
   std::size_t candidates = 0;  // answers come from the first N rows only; 0: all rows
   Scoring scoring = Scoring::kCosine;
   int threads = 0;  // 0: OpenMP's default
+  // When set, search() stops with Interrupted.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Throws UsageError for k = 0 or a negative thread count.

@@ -21,16 +21,19 @@ struct TokenizerStats {
   std::int64_t words = 0;
   std::int64_t repaired_words = 0;   // words with invalid UTF-8, repaired with U+FFFD
   std::int64_t truncated_words = 0;  // words cut to max_word_bytes
+  std::int64_t control_bytes = 0;    // bytes 0x00-0x1F (but blanks) and 0x7F, read as spaces
   void add(const TokenizerStats& other) {
     words += other.words;
     repaired_words += other.repaired_words;
     truncated_words += other.truncated_words;
+    control_bytes += other.control_bytes;
   }
 };
 
-// Splits text into words and sentence ends. Words are separated by ASCII whitespace and
-// the Unicode spaces of utf8::unicode_space_length; '\n' ends a sentence. Every word
-// handed out is valid UTF-8 of at most max_word_bytes bytes. One instance per thread.
+// Splits text into words and sentence ends. Words are separated by ASCII whitespace, the
+// Unicode spaces of utf8::unicode_space_length and the control bytes no word may hold
+// (word.hpp; counted in the stats); '\n' ends a sentence. Every word handed out is valid
+// UTF-8 of at most max_word_bytes bytes. One instance per thread.
 class Tokenizer {
  public:
   explicit Tokenizer(TokenizerOptions options) : options_(options) {}
@@ -46,17 +49,18 @@ class Tokenizer {
   const TokenizerStats& stats() const { return stats_; }
 
  private:
-  enum ByteClass : std::uint8_t { kWordByte, kSpace, kNewline, kHighByte };
+  enum ByteClass : std::uint8_t { kWordByte, kSpace, kNewline, kControl, kHighByte };
   static ByteClass byte_class(unsigned char c) {
     if (c >= 0x80) return kHighByte;
     if (c == '\n') return kNewline;
     if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f') return kSpace;
+    if (c < 0x20 || c == 0x7F) return kControl;
     return kWordByte;
   }
   // Length of the separator at p, 0 when p starts a word byte.
   static std::size_t separator_length(const char* p, const char* end) {
     const ByteClass c = byte_class(static_cast<unsigned char>(*p));
-    if (c == kSpace || c == kNewline) return 1;
+    if (c == kSpace || c == kNewline || c == kControl) return 1;
     if (c == kHighByte) return utf8::unicode_space_length(p, static_cast<std::size_t>(end - p));
     return 0;
   }
@@ -67,12 +71,13 @@ class Tokenizer {
     while (end - p >= 8) {
       std::uint64_t x;
       std::memcpy(&x, p, 8);
-      // High bit of each byte below 0x21 or above 0x7F; the lowest flagged byte is exact.
-      const std::uint64_t stop = ((x - kOnes * 0x21) & ~x & kHigh) | (x & kHigh);
+      // High bit of each byte below 0x21 or above 0x7E; the lowest flagged byte is exact
+      // (a borrow or carry only flags bytes above one flagged already).
+      const std::uint64_t stop = ((x - kOnes * 0x21) & ~x & kHigh) | ((x | (x + kOnes)) & kHigh);
       if (stop != 0) return p + (__builtin_ctzll(stop) >> 3);
       p += 8;
     }
-    while (p<end&& static_cast<unsigned char>(*p)> 0x20 && static_cast<unsigned char>(*p) < 0x80) {
+    while (p<end&& static_cast<unsigned char>(*p)> 0x20 && static_cast<unsigned char>(*p) < 0x7F) {
       ++p;
     }
     return p;
@@ -102,6 +107,11 @@ void Tokenizer::tokenize(std::string_view text, bool continues_word, OnWord&& on
       continue;
     }
     if (cls == kSpace) {
+      ++p;
+      continue;
+    }
+    if (cls == kControl) {
+      ++stats_.control_bytes;
       ++p;
       continue;
     }

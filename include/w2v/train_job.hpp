@@ -22,6 +22,8 @@ struct CorpusOptions {
   std::string read_vocab;  // take the vocabulary and counts from this file instead
 };
 
+// Throws UsageError for an option out of range or standard input given twice; Error for an
+// input that cannot be opened.
 void validate(const CorpusOptions& options);
 
 struct PreparedCorpus {
@@ -45,6 +47,7 @@ struct TrainJob {
   std::optional<VectorFormat> format;  // default: from the output name
   std::string save_context;            // context vectors too, when set
   std::string save_vocab;              // `word count` lines, when set
+  std::string metrics;                 // the run as JSON (see train_metrics.hpp), when set
   // Publish unit word vector + this times unit context vector; 0 publishes the raw word
   // vectors. Unset: kDefaultCosContextWeight for the cos merge, 0 for dot.
   std::optional<float> add_context;
@@ -57,6 +60,8 @@ inline constexpr float kDefaultCosContextWeight = 0.5f;
 
 // The weight of the context vectors in the published vectors (see TrainJob::add_context).
 float context_weight(const TrainJob& job);
+// The format of the word vectors: TrainJob::format, else by the output name.
+VectorFormat output_format(const TrainJob& job);
 
 void validate(const TrainJob& job);
 
@@ -70,8 +75,9 @@ struct TrainReport {
   double seconds = 0;  // the whole job
 };
 
-// Validates, opens every output (so an unwritable folder fails before any work), reads,
-// trains and writes. Output files appear only when everything succeeded.
+// Validates the options and checks every input and output path (see check_outputs) before
+// any work, reads, trains, writes every output and commits them together: they appear
+// only when everything succeeded, and once hooks.cancel is set (Interrupted) never.
 // `on_corpus` is called once the corpus is read, before training.
 TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
                           const std::function<void(const TrainReport&)>& on_corpus = {});

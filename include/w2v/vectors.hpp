@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -6,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "w2v/atomic_file.hpp"
 #include "w2v/model.hpp"
+#include "w2v/output_file.hpp"
 #include "w2v/string_table.hpp"
 
 namespace w2v {
@@ -22,12 +23,12 @@ VectorFormat parse_vector_format(const std::string& name);
 // Binary when the path ends in ".bin", text otherwise.
 VectorFormat format_for_path(const std::string& path);
 
-// Writes rows 0 .. words.size()-1 of `vectors` (first `cols()` floats of each) to `file`,
+// Writes rows 0 .. words.size()-1 of `vectors` (first `cols()` floats of each) to `out`,
 // row i under words.word(i).
 // Text values are printed with the fewest digits that read back to the same float.
-// Throws Error on a write failure; the caller commits the file.
-void write_vectors(AtomicFile& file, VectorFormat format, const StringTable& words,
-                   const Matrix& vectors);
+// Throws Error on a write failure, Interrupted once `cancel` is set; the caller commits.
+void write_vectors(ByteSink& out, VectorFormat format, const StringTable& words,
+                   const Matrix& vectors, const std::atomic<bool>* cancel = nullptr);
 
 // Word vectors read from a file: row i of `vectors` belongs to `words.word(i)`, in file
 // order (a frequency-sorted file keeps the most frequent words first).
@@ -46,13 +47,15 @@ struct LoadOptions {
   // Receives one line per problem that does not stop the load: a duplicate word (the
   // first vector is kept) or data after the vectors the header declares. May be empty.
   std::function<void(const std::string&)> warn;
+  // When set, loading stops with Interrupted.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
-// Reads a word2vec file: text (word2vec.c, fastText .vec, gensim) or binary (word2vec.c,
-// gensim with or without a newline after each vector), told apart by the content, gzip
-// data decompressed. Throws Error naming the file and the line (text) or byte offset
-// (binary) for a bad header, a short file, a wrong number of values, a value that is not
-// a finite number, or a word that is empty, not UTF-8 or holds a control character.
+// Reads a word2vec file ("-": standard input): text (word2vec.c, fastText .vec, gensim) or
+// binary (word2vec.c, gensim with or without a newline after each vector), told apart by
+// which reading fits the first records, gzip data decompressed. Throws Error naming the
+// file and the line (text) or byte offset (binary) for a bad header, a short file, a wrong
+// number of values, a value that is not a finite number, or a bad word (see word.hpp).
 // Reads binary in bulk and parses text on every OpenMP thread.
 WordVectors load_vectors(const std::string& path, const LoadOptions& options = {});
 

@@ -1,12 +1,13 @@
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "w2v/atomic_file.hpp"
 #include "w2v/huge_page_allocator.hpp"
+#include "w2v/output_file.hpp"
 #include "w2v/string_table.hpp"
 
 namespace w2v {
@@ -40,13 +41,18 @@ class Vocab {
   }
   // The pairs as a table, counts of a repeated word added up.
   static StringTable table_of(const std::vector<std::pair<std::string, std::int64_t>>& counts);
-  // Reads `word count` lines (word2vec.c's -save-vocab layout). Throws Error naming the
-  // file and line of a malformed entry or a duplicate word.
-  static std::vector<std::pair<std::string, std::int64_t>> read_counts(const std::string& path);
+  // Reads `word count` lines (word2vec.c's -save-vocab layout; "-": standard input). Throws
+  // Error naming the file and line of a malformed entry, a bad word (see word.hpp), a
+  // duplicate word, or counts whose sum exceeds 2^63 - 1.
+  static std::vector<std::pair<std::string, std::int64_t>> read_counts(
+      const std::string& path, const std::atomic<bool>* cancel = nullptr);
+  // The same from text in memory; `name` stands for the file in messages.
+  static std::vector<std::pair<std::string, std::int64_t>> parse_counts(std::string_view text,
+                                                                        const std::string& name);
   // Writes `word count` lines in vocabulary order, atomically.
   void save(const std::string& path) const;
-  // The same into an open file; the caller commits it.
-  void write(AtomicFile& file) const;
+  // The same into an open output; the caller commits it.
+  void write(ByteSink& out) const;
 
   std::size_t size() const { return index_.size(); }
   bool empty() const { return index_.size() == 0; }

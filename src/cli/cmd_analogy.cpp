@@ -27,9 +27,11 @@ void run(const AnalogyFlags& flags, Context& context) {
   options.candidates = flags.query.restrict_vocab;
   options.threads = flags.query.threads;
   options.scoring = parse_scoring(flags.method);
+  options.cancel = context.interrupted;
   validate(options);
-  AnswerPrinter printer(output_format(flags.query));
-  const QuerySession session = open_session(flags.query);
+  OutputFile out("-", context.interrupted);
+  AnswerPrinter printer(output_format(flags.query), out);
+  const QuerySession session = open_session(flags.query, flags.words.empty(), context.interrupted);
   const AnswerBatch answer = [&](const std::vector<std::string>& lines) {
     std::vector<QueryAnswer> answers(lines.size());
     std::vector<Query> queries;
@@ -65,6 +67,7 @@ void run(const AnalogyFlags& flags, Context& context) {
       flags.words.empty()
           ? answer_lines(answer, printer, context, "A B C (A is to B as C is to ?; exit to quit): ")
           : answer_arguments({joined}, answer, printer);
+  out.commit();
   context.exit_code = all ? 0 : kExitUnanswered;
 }
 

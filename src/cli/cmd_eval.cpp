@@ -5,11 +5,14 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/json.hpp"
+#include "cli/number_options.hpp"
 #include "cli/progress_printer.hpp"
 #include "cli/query_io.hpp"
 #include "w2v/error.hpp"
 #include "w2v/eval.hpp"
+#include "w2v/input_file.hpp"
+#include "w2v/json.hpp"
+#include "w2v/output_file.hpp"
 
 namespace w2v::cli {
 namespace {
@@ -18,7 +21,7 @@ struct EvalFlags {
   std::string vectors;
   std::string analogies;
   std::vector<std::string> similarity;
-  std::size_t restrict_vocab = 30000;
+  std::uint64_t restrict_vocab = 30000;
   std::string method = "add";
   bool case_sensitive = false;
   std::int64_t limit = 0;
@@ -62,21 +65,38 @@ std::string count_row(const AnalogyCount& c) {
   return line;
 }
 
-void run(const EvalFlags& flags) {
+// Every input of the command, checked before the vectors are loaded.
+void check_eval_inputs(const EvalFlags& flags) {
+  std::vector<std::string> paths{flags.vectors}, names{"the vectors"};
+  if (!flags.analogies.empty()) {
+    paths.push_back(flags.analogies);
+    names.push_back("--analogies");
+  }
+  for (const std::string& path : flags.similarity) {
+    paths.push_back(path);
+    names.push_back("--similarity");
+  }
+  check_inputs(paths, names);
+}
+
+void run(const EvalFlags& flags, const Context& context) {
   setup_logging(false, false);
   if (flags.analogies.empty() && flags.similarity.empty()) {
     throw UsageError("nothing to evaluate: give --analogies FILE and/or --similarity FILE");
   }
+  check_eval_inputs(flags);
+  OutputFile out("-", context.interrupted);
   AnalogyOptions analogy;
   analogy.restrict_vocab = flags.restrict_vocab;
   analogy.method = parse_scoring(flags.method);
   analogy.case_sensitive = flags.case_sensitive;
   analogy.threads = flags.threads;
+  analogy.cancel = context.interrupted;
   SimilarityOptions similarity;
   similarity.case_sensitive = flags.case_sensitive;
 
   const Clock::time_point load_start = Clock::now();
-  WordVectors loaded = load_with_warnings(flags.vectors, flags.limit);
+  WordVectors loaded = load_with_warnings(flags.vectors, flags.limit, context.interrupted);
   const SearchIndex index(loaded.vectors);
   loaded.vectors = Matrix();
   const double load_seconds = seconds_since(load_start);
@@ -158,17 +178,18 @@ void run(const EvalFlags& flags) {
     }
     root.add_raw("similarity", list + "]");
   }
-  const std::string out = flags.json ? root.str() + "\n" : table;
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  out.write(flags.json ? root.str() + "\n" : table);
+  out.commit();
 }
 
 }  // namespace
 
-void register_eval(CLI::App& app, Context&) {
+void register_eval(CLI::App& app, Context& context) {
   auto flags = std::make_shared<EvalFlags>();
   CLI::App* cmd = app.add_subcommand(
       "eval", "Score word vectors on analogy questions and word similarity ratings");
-  cmd->add_option("vectors", flags->vectors, "Word vectors in word2vec text or binary format")
+  cmd->add_option("vectors", flags->vectors,
+                  "Word vectors in word2vec text or binary format; - reads standard input")
       ->required();
   cmd->add_option("--analogies", flags->analogies,
                   "Analogy questions in the questions-words.txt format (': section' lines, "
@@ -176,9 +197,9 @@ void register_eval(CLI::App& app, Context&) {
   cmd->add_option("--similarity", flags->similarity,
                   "Word pairs with a human score ('word1 word2 score', tab- or "
                   "space-separated, '#' comments); several files may follow");
-  cmd->add_option("--restrict", flags->restrict_vocab,
-                  "Analogies: questions and answers among the first N words of the file (the "
-                  "most frequent); 0: all")
+  add_number_option(*cmd, "--restrict", flags->restrict_vocab, ranges::kLimit,
+                    "Analogies: questions and answers among the first N words of the file (the "
+                    "most frequent); 0: all")
       ->capture_default_str();
   cmd->add_option("--method", flags->method, "Analogies: add (3CosAdd) or cosmul (3CosMul)")
       ->check(CLI::IsMember({"add", "cosmul"}))
@@ -186,10 +207,12 @@ void register_eval(CLI::App& app, Context&) {
   cmd->add_flag("--case-sensitive", flags->case_sensitive,
                 "Match test words exactly (default: any case, the first variant of a word in "
                 "the file standing for all)");
-  cmd->add_option("--limit", flags->limit, "Read only the first N vectors of the file");
-  cmd->add_option("--threads", flags->threads, "Threads (default: every core)");
+  add_number_option(*cmd, "--limit", flags->limit, ranges::kLimit,
+                    "Read only the first N vectors of the file (0: all)");
+  add_number_option(*cmd, "--threads", flags->threads, ranges::kSearchThreads,
+                    "Threads (0: every core)");
   cmd->add_flag("--json", flags->json, "Write the results as one JSON object");
-  cmd->callback([flags] { run(*flags); });
+  cmd->callback([flags, &context] { run(*flags, context); });
 }
 
 }  // namespace w2v::cli

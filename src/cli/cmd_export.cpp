@@ -1,17 +1,23 @@
 // w2v export: vector files for other tools (the TensorFlow Embedding Projector).
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <system_error>
 
 #include "cli/commands.hpp"
+#include "cli/number_options.hpp"
 #include "cli/progress_printer.hpp"
 #include "cli/query_io.hpp"
-#include "w2v/atomic_file.hpp"
 #include "w2v/error.hpp"
+#include "w2v/input_file.hpp"
+#include "w2v/output_file.hpp"
 #include "w2v/vectors.hpp"
 
 namespace w2v::cli {
@@ -24,14 +30,46 @@ struct ExportFlags {
   bool quiet = false;
 };
 
+std::vector<std::pair<std::string, std::string>> projector_files(const std::string& folder) {
+  return {{"vectors.tsv", folder + "/vectors.tsv"}, {"metadata.tsv", folder + "/metadata.tsv"}};
+}
+
+// Before any work: OUTDIR is a folder whose two files can be written, or it can be created
+// (with any missing parents) inside an existing folder that can be written.
+void check_projector_folder(const std::string& folder) {
+  if (folder.empty()) throw UsageError("--projector needs a folder");
+  struct stat st {};
+  if (::stat(folder.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) throw Error("cannot write '" + folder + "': it is not a folder");
+    check_outputs(projector_files(folder));
+    return;
+  }
+  if (errno != ENOENT) throw Error("cannot write '" + folder + "': " + std::strerror(errno));
+  std::filesystem::path parent = std::filesystem::path(folder).parent_path();
+  for (; !parent.empty(); parent = parent.parent_path()) {
+    if (::stat(parent.c_str(), &st) == 0) break;
+    if (errno != ENOENT) throw Error("cannot create '" + folder + "': " + std::strerror(errno));
+    if (parent == parent.parent_path()) break;
+  }
+  const std::string existing = parent.empty() ? "." : parent.string();
+  if (::stat(existing.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    throw Error("cannot create '" + folder + "': '" + existing + "' is not a folder");
+  }
+  if (::access(existing.c_str(), W_OK | X_OK) != 0) {
+    throw Error("cannot create '" + folder + "': '" + existing + "': " + std::strerror(errno));
+  }
+}
+
 // projector.tensorflow.org's "Load" takes vectors.tsv (one tab-separated vector per line)
 // and metadata.tsv (one label per line; a single column has no header line).
-void write_projector(const std::string& folder, const WordVectors& v) {
+void write_projector(const std::string& folder, const WordVectors& v,
+                     const std::atomic<bool>* cancel) {
   std::error_code error;
   std::filesystem::create_directories(folder, error);
   if (error) throw Error("cannot create '" + folder + "': " + error.message());
-  AtomicFile vectors(folder + "/vectors.tsv");
-  AtomicFile metadata(folder + "/metadata.tsv");
+  const std::vector<OutputPath> paths = check_outputs(projector_files(folder));
+  OutputFile vectors(paths[0], cancel);
+  OutputFile metadata(paths[1], cancel);
   std::string line;
   char number[32];
   for (std::uint32_t i = 0; i < v.size(); ++i) {
@@ -47,14 +85,15 @@ void write_projector(const std::string& folder, const WordVectors& v) {
     line += '\n';
     metadata.write(line);
   }
-  vectors.commit();
-  metadata.commit();
+  commit_together({&vectors, &metadata}, cancel);
 }
 
-void run(const ExportFlags& flags) {
+void run(const ExportFlags& flags, const Context& context) {
   setup_logging(flags.quiet, false);
-  const WordVectors vectors = load_with_warnings(flags.vectors, flags.limit);
-  write_projector(flags.projector, vectors);
+  check_input(flags.vectors);
+  check_projector_folder(flags.projector);
+  const WordVectors vectors = load_with_warnings(flags.vectors, flags.limit, context.interrupted);
+  write_projector(flags.projector, vectors, context.interrupted);
   spdlog::info(
       "wrote {0}/vectors.tsv and {0}/metadata.tsv: {1} vectors of {2} dimensions; load "
       "them at https://projector.tensorflow.org",
@@ -63,7 +102,7 @@ void run(const ExportFlags& flags) {
 
 }  // namespace
 
-void register_export(CLI::App& app, Context&) {
+void register_export(CLI::App& app, Context& context) {
   auto flags = std::make_shared<ExportFlags>();
   CLI::App* cmd = app.add_subcommand("export", "Write word vectors for other tools");
   cmd->add_option("--projector", flags->projector,
@@ -71,11 +110,13 @@ void register_export(CLI::App& app, Context&) {
                   "Embedding Projector")
       ->required()
       ->type_name("OUTDIR");
-  cmd->add_option("vectors", flags->vectors, "Word vectors, text or binary")->required();
-  cmd->add_option("--limit", flags->limit,
-                  "Export only the first N vectors (the projector handles about 100,000)");
+  cmd->add_option("vectors", flags->vectors, "Word vectors, text or binary; - reads standard input")
+      ->required();
+  add_number_option(*cmd, "--limit", flags->limit, ranges::kLimit,
+                    "Export only the first N vectors (the projector handles about 100,000; 0: "
+                    "all)");
   cmd->add_flag("-q,--quiet", flags->quiet, "Print errors only");
-  cmd->callback([flags] { run(*flags); });
+  cmd->callback([flags, &context] { run(*flags, context); });
 }
 
 }  // namespace w2v::cli

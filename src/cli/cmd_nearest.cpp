@@ -4,69 +4,12 @@
 
 #include "cli/commands.hpp"
 #include "cli/progress_printer.hpp"
+#include "cli/query_expression.hpp"
 #include "cli/query_io.hpp"
 #include "w2v/error.hpp"
 
 namespace w2v::cli {
 namespace {
-
-struct Expression {
-  Query query;
-  std::vector<std::string> unknown;
-};
-
-bool is_operator(const std::string& token) { return token == "+" || token == "-"; }
-
-// Words add up; a word after '-' (alone or glued to it) is subtracted. A glued sign is
-// read as part of the word only when the whole token is a word and the rest is not
-// (-LRB-).
-Expression parse_expression(const std::string& text, const StringTable& words) {
-  Expression e;
-  float sign = 1;
-  for (const std::string& token : split_words(text)) {
-    if (is_operator(token)) {
-      sign = token == "-" ? -sign : sign;
-      continue;
-    }
-    std::string word = token;
-    float weight = sign;
-    sign = 1;
-    if (token.size() > 1 && (token[0] == '+' || token[0] == '-')) {
-      const std::string rest = token.substr(1);
-      const bool whole_is_word = words.find(token) != StringTable::kNotFound;
-      if (!whole_is_word || words.find(rest) != StringTable::kNotFound) {
-        word = rest;
-        if (token[0] == '-') weight = -weight;
-      }
-    }
-    const std::uint32_t row = words.find(word);
-    if (row == StringTable::kNotFound) {
-      e.unknown.push_back(word);
-    } else {
-      e.query.terms.push_back({row, weight});
-    }
-  }
-  return e;
-}
-
-// Command-line words: each starts a query, except that a signed word (or one after a lone
-// operator) continues the one before, so `-- king -man +woman` is one expression.
-std::vector<std::string> group_arguments(const std::vector<std::string>& args,
-                                         const StringTable& words) {
-  std::vector<std::string> queries;
-  bool continues = false;
-  for (const std::string& arg : args) {
-    const bool signed_word = !arg.empty() && (arg[0] == '+' || arg[0] == '-') &&
-                             words.find(arg) == StringTable::kNotFound;
-    if (!queries.empty() && (continues || signed_word || is_operator(arg))) {
-      queries.back() += " " + arg;
-    } else {
-      queries.push_back(arg);
-    }
-    continues = is_operator(arg);
-  }
-  return queries;
-}
 
 void run(const QueryFlags& flags, const std::vector<std::string>& args, Context& context) {
   setup_logging(false, false);
@@ -74,9 +17,11 @@ void run(const QueryFlags& flags, const std::vector<std::string>& args, Context&
   options.k = flags.k;
   options.candidates = flags.restrict_vocab;
   options.threads = flags.threads;
+  options.cancel = context.interrupted;
   validate(options);
-  AnswerPrinter printer(output_format(flags));
-  const QuerySession session = open_session(flags);
+  OutputFile out("-", context.interrupted);
+  AnswerPrinter printer(output_format(flags), out);
+  const QuerySession session = open_session(flags, args.empty(), context.interrupted);
   const AnswerBatch answer = [&](const std::vector<std::string>& lines) {
     std::vector<QueryAnswer> answers(lines.size());
     std::vector<Query> queries;
@@ -101,6 +46,7 @@ void run(const QueryFlags& flags, const std::vector<std::string>& args, Context&
                        ? answer_lines(answer, printer, context,
                                       "Word or expression (king -man +woman; exit to quit): ")
                        : answer_arguments(group_arguments(args, session.words), answer, printer);
+  out.commit();
   context.exit_code = all ? 0 : kExitUnanswered;
 }
 

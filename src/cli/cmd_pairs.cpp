@@ -5,8 +5,10 @@
 
 #include "cli/commands.hpp"
 #include "cli/common_options.hpp"
+#include "cli/number_options.hpp"
 #include "w2v/alias_sampler.hpp"
 #include "w2v/error.hpp"
+#include "w2v/output_file.hpp"
 #include "w2v/pairs.hpp"
 #include "w2v/subsampler.hpp"
 
@@ -25,7 +27,8 @@ struct PairsFlags {
 // thread with this seed sees them. Returns false once `limit` lines are out.
 class PairWriter {
  public:
-  PairWriter(const Vocab& vocab, std::int64_t limit) : vocab_(vocab), limit_(limit) {}
+  PairWriter(const Vocab& vocab, std::int64_t limit, OutputFile& out)
+      : vocab_(vocab), limit_(limit), out_(out) {}
   bool write(const PairBlock& block) {
     for (int i = 0; i < block.m; ++i) {
       for (int j = 0; j < block.n; ++j) {
@@ -34,9 +37,7 @@ class PairWriter {
         line_ += '\t';
         line_ += vocab_.word(block.out[j]);
         line_ += j < block.positives ? "\t1\n" : "\t0\n";
-        if (std::fwrite(line_.data(), 1, line_.size(), stdout) != line_.size()) {
-          throw Error("cannot write the pairs to standard output");
-        }
+        out_.write(line_);
         ++written_;
       }
     }
@@ -46,6 +47,7 @@ class PairWriter {
  private:
   const Vocab& vocab_;
   std::int64_t limit_;
+  OutputFile& out_;
   std::int64_t written_ = 0;
   std::string line_;
 };
@@ -53,12 +55,12 @@ class PairWriter {
 void run(PairsFlags& f, const Context& context) {
   apply_sampling_flags(f.sampling, f.train);
   validate(f.train);
-  if (f.limit < 0) throw UsageError("--limit must be >= 0, got " + std::to_string(f.limit));
+  OutputFile out("-", context.interrupted);
   const PreparedCorpus prepared = prepare_corpus(f.corpus, f.train.threads, context.interrupted);
   const Subsampler subsampler(prepared.vocab.counts(), f.train.sample);
   const AliasSampler noise(prepared.vocab.counts(), f.train.ns_exponent);
   PairGenerator generator(subsampler, noise, f.train, Rng(f.train.seed, 0));
-  PairWriter writer(prepared.vocab, f.limit);
+  PairWriter writer(prepared.vocab, f.limit, out);
   bool more = true;
   for (const CorpusChunk& chunk : make_chunks(prepared.corpus)) {
     for_each_sentence(prepared.corpus, chunk, [&](const std::uint32_t* ids, std::size_t size) {
@@ -67,9 +69,10 @@ void run(PairsFlags& f, const Context& context) {
         if (more) more = writer.write(block);
       });
     });
-    if (!more || (context.interrupted != nullptr && context.interrupted->load())) break;
+    if (!more) break;
+    if (context.interrupted != nullptr && context.interrupted->load()) throw Interrupted();
   }
-  if (std::fflush(stdout) != 0) throw Error("cannot write the pairs to standard output");
+  out.commit();
 }
 
 }  // namespace
@@ -83,7 +86,8 @@ void register_pairs(CLI::App& app, Context& context) {
   cmd->option_defaults()->always_capture_default();
   add_corpus_options(*cmd, flags->corpus);
   add_sampling_options(*cmd, flags->train, flags->sampling);
-  cmd->add_option("--limit", flags->limit, "Stop after this many pairs (0: all)");
+  add_number_option(*cmd, "--limit", flags->limit, ranges::kLimit,
+                    "Stop after this many pairs (0: all)");
   add_config_option(*cmd, flags->config);
   cmd->callback([cmd, flags, &context] {
     apply_config_file(*cmd, flags->config);

@@ -2,8 +2,11 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <sstream>
 
+#include "cli/number_options.hpp"
 #include "w2v/error.hpp"
+#include "w2v/input_file.hpp"
 
 namespace w2v::cli {
 
@@ -11,11 +14,12 @@ void add_corpus_options(CLI::App& command, CorpusOptions& corpus) {
   command.add_option("corpus", corpus.inputs,
                      "Corpus files, one sentence per line; - reads standard input; gzip is "
                      "decompressed on the fly");
-  command.add_option("--min-count", corpus.vocab.min_count, "Drop words seen fewer times");
-  command.add_option("--max-vocab", corpus.vocab.max_vocab,
-                     "Keep only the N most frequent words (0: all)");
-  command.add_option("--max-word-bytes", corpus.tokenizer.max_word_bytes,
-                     "Cut longer words at a UTF-8 character boundary");
+  add_number_option(command, "--min-count", corpus.vocab.min_count, ranges::kMinCount,
+                    "Drop words seen fewer times");
+  add_number_option(command, "--max-vocab", corpus.vocab.max_vocab, ranges::kMaxVocab,
+                    "Keep only the N most frequent words (0: all)");
+  add_number_option(command, "--max-word-bytes", corpus.tokenizer.max_word_bytes,
+                    ranges::kMaxWordBytes, "Cut longer words at a UTF-8 character boundary");
   command.add_flag("--lowercase", corpus.tokenizer.lowercase,
                    "Fold case: ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic capitals "
                    "(other scripts unchanged)");
@@ -24,12 +28,15 @@ void add_corpus_options(CLI::App& command, CorpusOptions& corpus) {
 }
 
 void add_sampling_options(CLI::App& command, TrainOptions& train, SamplingFlags& flags) {
-  command.add_option("--window", train.window, "Maximum context words on each side");
-  command.add_option("--negative", train.negative, "Noise words per observed pair");
-  command.add_option("--ns-exponent", train.ns_exponent,
-                     "Noise words are drawn from unigram counts to this power");
-  command.add_option("--sample", train.sample, "Subsampling threshold for frequent words (0: off)");
-  command.add_option("--seed", train.seed, "Random seed");
+  add_number_option(command, "--window", train.window, ranges::kWindow,
+                    "Maximum context words on each side");
+  add_number_option(command, "--negative", train.negative, ranges::kNegative,
+                    "Noise words per observed pair");
+  add_number_option(command, "--ns-exponent", train.ns_exponent, ranges::kNsExponent,
+                    "Noise words are drawn from unigram counts to this power");
+  add_number_option(command, "--sample", train.sample, ranges::kSample,
+                    "Subsampling threshold for frequent words (0: off)");
+  add_number_option(command, "--seed", train.seed, ranges::kSeed, "Random seed");
   command
       .add_option("--batch-negatives", flags.batch_negatives,
                   "on: share noise words across a window, update as a block (fast); off: "
@@ -54,10 +61,11 @@ void apply_config_file(CLI::App& command, const std::string& path) {
   if (path.empty()) return;
   CLI::ConfigTOML reader;
   std::vector<CLI::ConfigItem> items;
+  std::istringstream text(read_input(path));
   try {
-    items = reader.from_file(path);
+    items = reader.from_config(text);
   } catch (const CLI::Error& e) {
-    throw Error("cannot read config '" + path + "': " + e.what());
+    throw UsageError("config '" + path + "': " + e.what());
   }
   for (const CLI::ConfigItem& item : items) {
     if (item.name == "++" || item.name == "--") continue;  // section start and end marks

@@ -1,30 +1,102 @@
 // w2v: the command-line front end. main is the single error boundary: parse errors and
 // invalid values exit 2, failures exit 1, an interrupt exits 130.
+#include <pthread.h>
+
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 
 #include "cli/commands.hpp"
 #include "w2v/error.hpp"
 
 namespace {
 
+// Set by SIGINT and SIGTERM; the library polls it (a handler may do little else).
 std::atomic<bool> interrupted{false};
 
-extern "C" void on_signal(int) { interrupted.store(true); }
+extern "C" void on_signal(int signal) {
+  if (interrupted.exchange(true)) {
+    // A second signal stops the process at once; the temporary file it leaves is removed
+    // by the next run that writes to the same folder.
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+  }
+}
 
 void install_signal_handlers() {
+  // Installed whatever was inherited: a command started in the background of a script
+  // inherits SIGINT ignored, and `kill -INT` should still stop it cleanly.
   struct sigaction action {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = 0;  // no SA_RESTART: a blocked read of standard input returns
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  // Write errors come back as EPIPE and EFBIG, so that an output is abandoned cleanly
+  // rather than the process killed in the middle of a write.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
-int fail(const char* message, int status) {
-  std::fprintf(stderr, "w2v: error: %s\n", message);
+// One line on standard error: control characters (a newline in a file name) become '?'.
+int fail(const std::string& message, int status) {
+  std::string line = "w2v: error: " + message;
+  for (char& c : line) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+  }
+  line += '\n';
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  return status;
+}
+
+// Status of a program killed by SIGPIPE, which is what a quiet exit on a closed pipe
+// stands for.
+constexpr int kExitBrokenPipe = 128 + SIGPIPE;
+
+int run(CLI::App& app, w2v::cli::Context& context, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    return fail(std::string(e.what()) + " (see --help)", 2);
+  } catch (const w2v::BrokenPipe&) {
+    return kExitBrokenPipe;
+  } catch (const w2v::Interrupted&) {
+    return fail("interrupted", 130);
+  } catch (const w2v::UsageError& e) {
+    return fail(e.what(), 2);
+  } catch (const w2v::Error& e) {
+    // A read cut short by the signal fails with its own message; the signal is the cause.
+    return interrupted.load() ? fail("interrupted", 130) : fail(e.what(), 1);
+  } catch (const std::bad_alloc&) {
+    return fail("out of memory", 1);
+  } catch (const std::exception& e) {
+    return fail(std::string("internal error: ") + e.what(), 1);
+  }
+  return context.exit_code;
+}
+
+// What is still buffered for standard output (CLI11's --help) must get out too, and a
+// write error on either stream fails the command.
+int finish_streams(int status) {
+  std::cout.flush();
+  errno = 0;
+  const bool out_ok = std::fflush(stdout) == 0 && !std::ferror(stdout) && !std::cout.fail();
+  if (!out_ok && status != kExitBrokenPipe) {
+    if (errno == EPIPE) return kExitBrokenPipe;
+    status = fail(std::string("cannot write to standard output: ") +
+                      (errno != 0 ? std::strerror(errno) : "write error"),
+                  status == 0 ? 1 : status);
+  }
+  if ((std::fflush(stderr) != 0 || std::ferror(stderr)) && status == 0) status = 1;
   return status;
 }
 
@@ -44,20 +116,5 @@ int main(int argc, char** argv) {
   w2v::cli::register_eval(app, context);
   w2v::cli::register_convert(app, context);
   w2v::cli::register_export(app, context);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    return fail((std::string(e.what()) + " (see --help)").c_str(), 2);
-  } catch (const w2v::UsageError& e) {
-    return fail(e.what(), 2);
-  } catch (const w2v::Error& e) {
-    return fail(e.what(), interrupted.load() ? 130 : 1);
-  } catch (const std::bad_alloc&) {
-    return fail("out of memory", 1);
-  } catch (const std::exception& e) {
-    return fail((std::string("internal error: ") + e.what()).c_str(), 1);
-  }
-  if (interrupted.load()) return fail("interrupted", 130);
-  return context.exit_code;
+  return finish_streams(run(app, context, argc, argv));
 }

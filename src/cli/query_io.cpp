@@ -10,10 +10,12 @@
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <set>
 
-#include "cli/json.hpp"
+#include "cli/number_options.hpp"
 #include "cli/progress_printer.hpp"
 #include "w2v/error.hpp"
+#include "w2v/json.hpp"
 
 namespace w2v::cli {
 namespace {
@@ -28,6 +30,7 @@ class LineReader {
   LineReader(int fd, const std::atomic<bool>* interrupted) : fd_(fd), interrupted_(interrupted) {}
 
   // The next line without its line break; false at end of input or on an interrupt.
+  // Throws Error on a read error.
   bool next(std::string& line) {
     for (;;) {
       const std::size_t newline = buffer_.find('\n', pos_);
@@ -63,6 +66,11 @@ class LineReader {
     }
     char chunk[1 << 16];
     for (;;) {
+      // Waits in slices: a signal delivered to another thread must still end the wait.
+      pollfd p{fd_, POLLIN, 0};
+      const int ready = ::poll(&p, 1, 100);
+      if (interrupted_ != nullptr && interrupted_->load()) return false;
+      if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
       const ssize_t n = ::read(fd_, chunk, sizeof chunk);
       if (n > 0) {
         buffer_.append(chunk, static_cast<std::size_t>(n));
@@ -72,9 +80,8 @@ class LineReader {
         eof_ = true;
         return true;
       }
-      if (errno != EINTR || (interrupted_ != nullptr && interrupted_->load())) {
-        eof_ = true;
-        return false;
+      if (errno != EINTR && errno != EAGAIN) {
+        throw Error(std::string("cannot read standard input: ") + std::strerror(errno));
       }
     }
   }
@@ -85,6 +92,10 @@ class LineReader {
   std::size_t pos_ = 0;
   bool eof_ = false;
 };
+
+bool interrupted(const Context& context) {
+  return context.interrupted != nullptr && context.interrupted->load();
+}
 
 // Display width of UTF-8 text, one column per character.
 std::size_t width(const std::string& s) {
@@ -114,17 +125,22 @@ bool is_exit(const std::string& line) {
 void add_query_options(CLI::App& command, QueryFlags& flags) {
   command
       .add_option("vectors", flags.vectors,
-                  "Word vectors in word2vec text or binary format (told apart by content)")
+                  "Word vectors in word2vec text or binary format (told apart by content); - "
+                  "reads standard input")
       ->required();
-  command.add_option("-k", flags.k, "Answers per query")->capture_default_str();
-  command.add_option("--limit", flags.limit, "Read only the first N vectors of the file");
-  command.add_option("--restrict", flags.restrict_vocab,
-                     "Answer only with the first N words of the file (the most frequent); "
-                     "0: all");
+  add_number_option(command, "-k", flags.k, ranges::kAnswers,
+                    "Answers per query (more than the words: all)")
+      ->capture_default_str();
+  add_number_option(command, "--limit", flags.limit, ranges::kLimit,
+                    "Read only the first N vectors of the file (0: all)");
+  add_number_option(command, "--restrict", flags.restrict_vocab, ranges::kLimit,
+                    "Answer only with the first N words of the file (the most frequent); 0: "
+                    "all");
   auto* json = command.add_flag("--json", flags.json, "One JSON object per query (JSON Lines)");
   command.add_flag("--tsv", flags.tsv, "query<TAB>rank<TAB>word<TAB>similarity lines")
       ->excludes(json);
-  command.add_option("--threads", flags.threads, "Search threads (default: every core)");
+  add_number_option(command, "--threads", flags.threads, ranges::kSearchThreads,
+                    "Search threads (0: every core)");
 }
 
 OutputFormat output_format(const QueryFlags& flags) {
@@ -132,9 +148,11 @@ OutputFormat output_format(const QueryFlags& flags) {
   return flags.json ? OutputFormat::kJson : flags.tsv ? OutputFormat::kTsv : OutputFormat::kTable;
 }
 
-WordVectors load_with_warnings(const std::string& path, std::int64_t limit) {
+WordVectors load_with_warnings(const std::string& path, std::int64_t limit,
+                               const std::atomic<bool>* cancel) {
   LoadOptions options;
   options.limit = limit;
+  options.cancel = cancel;
   int warnings = 0;
   options.warn = [&](const std::string& message) {
     if (++warnings <= kMaxWarnings) spdlog::warn("warning: {}", message);
@@ -146,9 +164,15 @@ WordVectors load_with_warnings(const std::string& path, std::int64_t limit) {
   return vectors;
 }
 
-QuerySession open_session(const QueryFlags& flags) {
+QuerySession open_session(const QueryFlags& flags, bool queries_from_stdin,
+                          const std::atomic<bool>* cancel) {
+  if (queries_from_stdin && flags.vectors == "-") {
+    throw UsageError(
+        "the vectors and the queries cannot both come from standard input: give the words "
+        "on the command line");
+  }
   const auto start = std::chrono::steady_clock::now();
-  WordVectors loaded = load_with_warnings(flags.vectors, flags.limit);
+  WordVectors loaded = load_with_warnings(flags.vectors, flags.limit, cancel);
   QuerySession session{std::move(loaded.words), SearchIndex(loaded.vectors)};
   if (::isatty(STDIN_FILENO)) {
     const double seconds =
@@ -204,9 +228,20 @@ void search_into(const QuerySession& session, const std::vector<Query>& queries,
                  const std::vector<std::size_t>& which, const SearchOptions& options,
                  std::vector<QueryAnswer>& answers) {
   const auto results = session.index.search(queries, options);
+  const std::size_t candidates = options.candidates == 0
+                                     ? session.index.size()
+                                     : std::min(options.candidates, session.index.size());
   for (std::size_t j = 0; j < results.size(); ++j) {
     QueryAnswer& a = answers[which[j]];
-    if (results[j].empty()) a.error = "no answer: the query vector is zero";
+    if (results[j].empty()) {
+      // The query's own words are never answers.
+      std::set<std::uint32_t> own;
+      for (const QueryTerm& t : queries[j].terms) {
+        if (t.row < candidates) own.insert(t.row);
+      }
+      a.error = own.size() == candidates ? "no answer: there is no other word to compare with"
+                                         : "no answer: the query vector is zero";
+    }
     for (const Neighbor& n : results[j]) {
       a.results.emplace_back(std::string(session.words.word(n.row)), n.score);
     }
@@ -243,7 +278,7 @@ void AnswerPrinter::print(const QueryAnswer& a) {
     }
     case OutputFormat::kTsv:
       if (!a.answered()) {
-        std::fflush(stdout);
+        out_.flush();
         std::fprintf(stderr, "w2v: %s: %s\n", a.query.c_str(), a.error.c_str());
       }
       for (std::size_t i = 0; i < a.results.size(); ++i) {
@@ -275,7 +310,7 @@ void AnswerPrinter::print(const QueryAnswer& a) {
     }
   }
   first_ = false;
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  out_.write(out);
 }
 
 bool answer_arguments(const std::vector<std::string>& queries, const AnswerBatch& answer,
@@ -285,7 +320,7 @@ bool answer_arguments(const std::vector<std::string>& queries, const AnswerBatch
     printer.print(a);
     all = all && a.answered();
   }
-  std::fflush(stdout);
+  printer.flush();
   return all;
 }
 
@@ -299,11 +334,12 @@ bool answer_lines(const AnswerBatch& answer, AnswerPrinter& printer, const Conte
   for (bool more = true; more;) {
     batch.clear();
     if (interactive) {
-      std::fflush(stdout);
+      printer.flush();
       std::fputs(prompt, stderr);
       std::fflush(stderr);
     }
     if (!reader.next(line)) {
+      if (interrupted(context)) throw Interrupted();
       if (interactive) std::fputc('\n', stderr);
       break;
     }
@@ -318,13 +354,13 @@ bool answer_lines(const AnswerBatch& answer, AnswerPrinter& printer, const Conte
       }
       if (!is_blank_line(line)) batch.push_back(line);
     }
-    if (context.interrupted != nullptr && context.interrupted->load()) break;
+    if (interrupted(context)) throw Interrupted();
     if (batch.empty()) continue;
     for (const QueryAnswer& a : answer(batch)) {
       printer.print(a);
       all = all && a.answered();
     }
-    std::fflush(stdout);
+    printer.flush();
   }
   return all;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "w2v/output_file.hpp"
 #include "w2v/search.hpp"
 #include "w2v/vectors.hpp"
 
@@ -25,9 +26,9 @@ enum class OutputFormat { kTable, kJson, kTsv };
 // Options that nearest and analogy share.
 struct QueryFlags {
   std::string vectors;
-  std::size_t k = 10;
+  std::uint64_t k = 10;
   std::int64_t limit = 0;
-  std::size_t restrict_vocab = 0;
+  std::uint64_t restrict_vocab = 0;
   bool json = false;
   bool tsv = false;
   int threads = 0;
@@ -37,15 +38,18 @@ void add_query_options(CLI::App& command, QueryFlags& flags);
 OutputFormat output_format(const QueryFlags& flags);
 
 // Loads a vector file, printing its warnings on standard error, with a cap on how many.
-WordVectors load_with_warnings(const std::string& path, std::int64_t limit);
+WordVectors load_with_warnings(const std::string& path, std::int64_t limit,
+                               const std::atomic<bool>* cancel);
 
 // Words and their search index.
 struct QuerySession {
   StringTable words;
   SearchIndex index;
 };
-// Loads and normalizes; says how long it took when standard input is a terminal.
-QuerySession open_session(const QueryFlags& flags);
+// Loads and normalizes; says how long it took when standard input is a terminal. Throws
+// UsageError when the vectors would come from standard input while the queries do too.
+QuerySession open_session(const QueryFlags& flags, bool queries_from_stdin,
+                          const std::atomic<bool>* cancel);
 
 // One query's answer, ready to print.
 struct QueryAnswer {
@@ -60,7 +64,8 @@ struct QueryAnswer {
 // Marks `answer` unanswered because these query words are not in the vocabulary.
 void mark_unknown(QueryAnswer& answer, std::vector<std::string> unknown);
 
-// Runs `queries` as one batch and gives answers[which[j]] the words found for queries[j].
+// Runs `queries` as one batch and gives answers[which[j]] the words found for queries[j]; a
+// query with none gets the reason (no other word among the candidates, or a zero vector).
 void search_into(const QuerySession& session, const std::vector<Query>& queries,
                  const std::vector<std::size_t>& which, const SearchOptions& options,
                  std::vector<QueryAnswer>& answers);
@@ -71,11 +76,14 @@ void search_into(const QuerySession& session, const std::vector<Query>& queries,
 // error for TSV.
 class AnswerPrinter {
  public:
-  explicit AnswerPrinter(OutputFormat format) : format_(format) {}
+  AnswerPrinter(OutputFormat format, OutputFile& out) : format_(format), out_(out) {}
   void print(const QueryAnswer& answer);
+  // Hands what was printed to standard output now.
+  void flush() { out_.flush(); }
 
  private:
   OutputFormat format_;
+  OutputFile& out_;
   bool first_ = true;
 };
 
@@ -85,7 +93,7 @@ using AnswerBatch = std::function<std::vector<QueryAnswer>(const std::vector<std
 // ending at end of input or `exit`. Otherwise every line is a query and the loop ends at
 // end of input; lines already waiting are answered together as one batch, while a
 // producer that waits for each answer still gets it at once. Returns true when every
-// query was answered.
+// query was answered; throws Interrupted on a signal.
 bool answer_lines(const AnswerBatch& answer, AnswerPrinter& printer, const Context& context,
                   const char* prompt);
 

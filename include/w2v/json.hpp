@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace w2v::cli {
+namespace w2v {
 
 // Appends `s` as a JSON string literal (input is valid UTF-8).
 inline void append_json_string(std::string& out, std::string_view s) {
@@ -78,8 +78,13 @@ class JsonObject {
   JsonObject& add(std::string_view key, long value) {
     return add(key, static_cast<long long>(value));
   }
+  JsonObject& add(std::string_view key, unsigned long long value) {
+    start(key);
+    text_ += std::to_string(value);
+    return *this;
+  }
   JsonObject& add(std::string_view key, unsigned long value) {
-    return add(key, static_cast<long long>(value));
+    return add(key, static_cast<unsigned long long>(value));
   }
   JsonObject& add(std::string_view key, bool value) {
     start(key);
@@ -103,4 +108,4 @@ class JsonObject {
   std::string text_ = "{";
 };
 
-}  // namespace w2v::cli
+}  // namespace w2v

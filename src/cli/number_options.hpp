@@ -1,0 +1,35 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "w2v/option_range.hpp"
+
+namespace CLI {
+class App;
+class Option;
+class Validator;
+}  // namespace CLI
+
+namespace w2v::cli {
+
+// Adds a numeric option that takes plain decimal numbers within `range` only: no octal
+// (CLI11 would read 010 as 8), no hexadecimal, no NaN or infinity, no negative value for an
+// unsigned one. --help shows the range; a value out of it is a parse error (exit 2) that
+// names the range.
+// T: int, std::int64_t, std::uint64_t (std::size_t), double or float.
+template <class T>
+CLI::Option* add_number_option(CLI::App& command, const std::string& name, T& value,
+                               const OptionRange& range, const std::string& help);
+
+// The check add_number_option adds, for an option of another type (std::optional).
+CLI::Validator range_validator(const OptionRange& range);
+
+// The same check on one value, for tests and config files: the canonical decimal text of
+// `text`, or a message saying what is wrong.
+struct CheckedNumber {
+  std::string text;   // canonical: what CLI11 then converts
+  std::string error;  // empty when the value is good
+};
+CheckedNumber check_number(const std::string& text, const OptionRange& range);
+
+}  // namespace w2v::cli
