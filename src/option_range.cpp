@@ -9,6 +9,8 @@ namespace w2v {
 namespace {
 
 std::string number(long double v, bool integer) {
+  if (v == ranges::kInt64Max) return "2^63-1";
+  if (v == ranges::kUint64Max) return "2^64-1";
   char buffer[64];
   if (integer) {
     std::snprintf(buffer, sizeof buffer, "%.0Lf", v);

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -285,6 +287,49 @@ TEST_SUITE("search") {
     CHECK_THROWS_AS(index.search({Query{{{4, 1.0f}}}}, options), Error);
     options.k = 0;
     CHECK_THROWS_AS(index.search({}, options), UsageError);
+  }
+}
+
+TEST_SUITE("search") {
+  TEST_CASE("rows near the float limit and denormal rows keep their direction") {
+    // Row 0 points as row 2 and row 1 as row 3, at scales whose float32 squares overflow or
+    // vanish; row 4 is ordinary.
+    Matrix m(5, 3);
+    const float dir_a[3] = {3, 4, 0}, dir_b[3] = {0, 1, 1};
+    for (int d = 0; d < 3; ++d) {
+      m.row(0)[d] = dir_a[d] * 6e37f;
+      m.row(1)[d] = dir_b[d] * 1e-40f;
+      m.row(2)[d] = dir_a[d];
+      m.row(3)[d] = dir_b[d] * 2;
+      m.row(4)[d] = d == 0 ? 1.0f : -1.0f;
+    }
+    const SearchIndex index(m);
+    SearchOptions options;
+    options.k = 1;
+    const auto got =
+        index.search({Query{{{0, 1.0f}}}, Query{{{1, 1.0f}}}, Query{{{2, 1.0f}}}}, options);
+    REQUIRE(got[0].size() == 1);
+    CHECK(got[0][0].row == 2);
+    CHECK(got[0][0].score == doctest::Approx(1.0));
+    REQUIRE(got[1].size() == 1);
+    CHECK(got[1][0].row == 3);
+    CHECK(got[1][0].score == doctest::Approx(1.0));
+    CHECK(got[2][0].row == 0);  // the huge row answers too
+    CHECK(index.similarity(0, 2) == doctest::Approx(1.0));
+    CHECK(index.similarity(1, 3) == doctest::Approx(1.0));
+    std::vector<float> unit(3);
+    index.copy_unit(0, unit.data());
+    CHECK(unit[0] == doctest::Approx(0.6));
+    CHECK(unit[1] == doctest::Approx(0.8));
+  }
+
+  TEST_CASE("a set cancel flag stops a search with Interrupted") {
+    const Matrix m = qtest::random_matrix(300, 8, 5);
+    const SearchIndex index(m);
+    std::atomic<bool> cancel{true};
+    SearchOptions options;
+    options.cancel = &cancel;
+    CHECK_THROWS_AS(index.search({Query{{{0, 1.0f}}}}, options), Interrupted);
   }
 }
 

@@ -112,6 +112,72 @@ TEST_SUITE("vectors") {
     CHECK(v.vectors.row(1)[0] == tricky);
   }
 
+  TEST_CASE("binary of dimension 1 loads as binary, even when some floats look like digits") {
+    // Floats whose four bytes read as a number ("0123" is 4.1e-8) and one that does not.
+    std::vector<float> digits;
+    for (const char* bytes : {"0123", "1.25", "9999", "-1e5"}) {
+      float v;
+      std::memcpy(&v, bytes, 4);
+      digits.push_back(v);
+    }
+    for (const float other : {1.0f, -0.37f, 1.1f}) {
+      for (const bool newline : {true, false}) {
+        for (std::size_t at = 0; at <= digits.size(); ++at) {
+          CAPTURE(other);
+          CAPTURE(newline);
+          CAPTURE(at);
+          std::vector<float> values = digits;
+          values.insert(values.begin() + static_cast<std::ptrdiff_t>(at), other);
+          std::string data = std::to_string(values.size()) + " 1\n";
+          for (std::size_t i = 0; i < values.size(); ++i) {
+            data += binary_record("w" + std::to_string(i), {values[i]}, newline);
+          }
+          const WordVectors v = parse_vectors(data, "v.bin");
+          CHECK(v.format == VectorFormat::kBinary);
+          REQUIRE(v.size() == values.size());
+          for (std::size_t i = 0; i < values.size(); ++i) {
+            CHECK(std::memcmp(v.vectors.row(i), &values[i], 4) == 0);
+          }
+        }
+      }
+    }
+    // Records that are all digits both ways are valid text, and read as text.
+    std::string data = "2 1\n" + binary_record("a", {digits[0]}, true) +
+                       binary_record("b", {digits[1]}, true);
+    const WordVectors v = parse_vectors(data, "v");
+    CHECK(v.format == VectorFormat::kText);
+    CHECK(v.vectors.row(0)[0] == 123.0f);
+  }
+
+  TEST_CASE("text with a byte above 0x7F in a value is text, its error naming the line") {
+    CHECK(load_error("2 3\na 0.1 0.2\xC3 0.3\nb 1 2 3\n").find(
+              "v.txt:2: value 2 of 'a' is not a number") == 0);
+    CHECK(load_error("1 3\na 0.1 0.2 0.\xFF\n").find("v.txt:2: value 3 of 'a'") == 0);
+    CHECK(load_error("1 1\nw 0.12\xC3\n").find("v.txt:2: value 1 of 'w'") == 0);
+    CHECK(load_error("2 2\nw \xE2\x82\xAC"
+                     "1 2\nx 1 2\n")
+              .find("v.txt:2:") == 0);
+  }
+
+  TEST_CASE("words up to 64 KiB travel both ways, longer ones are an error naming the line") {
+    const std::string longest(65536, 'w');
+    Matrix m(2, 3);
+    for (std::size_t i = 0; i < 6; ++i) m.row(i / 3)[i % 3] = static_cast<float>(i) + 0.5f;
+    StringTable words;
+    words.insert(longest);
+    words.insert("short");
+    for (const VectorFormat format : {VectorFormat::kText, VectorFormat::kBinary}) {
+      StringSink sink;
+      write_vectors(sink, format, words, m);
+      const WordVectors v = parse_vectors(sink.str(), "v");
+      CHECK(v.format == format);
+      check_same(v, {longest, "short"}, m);
+    }
+    const std::string too_long = "1 1\n" + std::string(65537, 'w') + " 1\n";
+    CHECK(load_error(too_long).find("v.txt:2: the word 'www") == 0);
+    CHECK(load_error(too_long).find("is longer than 65536 bytes") != std::string::npos);
+  }
+
   TEST_CASE("--limit reads only the first vectors") {
     const Matrix m = qtest::random_matrix(10, 5, 3);
     const auto words = qtest::numbered_words(10);

@@ -176,6 +176,31 @@ TEST_SUITE("vocab") {
                          w2v::Error);
   }
 
+  TEST_CASE("parse_counts refuses words no file may hold and counts that overflow") {
+    auto error = [](const std::string& text) {
+      try {
+        w2v::Vocab::parse_counts(text, "v.txt");
+      } catch (const w2v::Error& e) {
+        return std::string(e.what());
+      }
+      return std::string("no error");
+    };
+    CHECK(error("a 1\nb\x01"
+                "c 2\n") ==
+          "v.txt:2: the word 'b?c' holds a control character (byte 0x01)");
+    CHECK(error("a\x7f 1\n").find("v.txt:1: the word") == 0);
+    CHECK(error("a 1\n\xC3\x28 2\n") == "v.txt:2: the word '\xEF\xBF\xBD(' is not valid UTF-8");
+    CHECK(error("a 9223372036854775807\nb 1\n") ==
+          "v.txt:2: the counts add up to more than 9223372036854775807");
+    CHECK(error("a 9223372036854775808\n").find("v.txt:1: expected a whole count from 0 to") == 0);
+    CHECK(error("a -1\n").find("v.txt:1: expected a whole count") == 0);
+    CHECK(error("a 1\na 2\n") == "v.txt:2: duplicate word 'a'");
+    // The largest total that fits is fine.
+    const auto counts = w2v::Vocab::parse_counts("a 9223372036854775806\nb 1\n\r\n", "v");
+    REQUIRE(counts.size() == 2);
+    CHECK(counts[1].second == 1);
+  }
+
   TEST_CASE("save into a folder that does not exist fails and writes nothing") {
     w2v::test::TempDir dir;
     const auto vocab = w2v::Vocab::from_counts({{"a", 1}}, w2v::VocabOptions{1, 0});

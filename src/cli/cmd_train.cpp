@@ -78,7 +78,8 @@ void register_train(CLI::App& app, Context& context) {
   cmd->add_option("--add-context", job->add_context,
                   "Write unit word vector + ALPHA x unit context vector for each word; 0 writes "
                   "the raw word vectors (default: 0.5 with --merge cos, 0 with dot)")
-      ->transform(range_validator(ranges::kAddContext));
+      ->transform(range_validator(ranges::kAddContext))
+      ->type_name("FLOAT in " + ranges::kAddContext.describe());
   cmd->add_option("--save-vocab", job->save_vocab, "Also write the vocabulary (`word count`)");
   add_number_option(*cmd, "--dim", job->train.dim, ranges::kDim, "Vector size");
   add_sampling_options(*cmd, job->train, flags->sampling);

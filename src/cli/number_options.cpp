@@ -73,7 +73,9 @@ template <class T>
 CLI::Option* add_number_option(CLI::App& command, const std::string& name, T& value,
                                const OptionRange& range, const std::string& help) {
   static_assert(std::is_arithmetic_v<T>);
-  return command.add_option(name, value, help)->transform(range_validator(range));
+  return command.add_option(name, value, help)
+      ->transform(range_validator(range))
+      ->type_name(std::string(range.integer ? "INT" : "FLOAT") + " in " + range.describe());
 }
 
 CLI::Validator range_validator(const OptionRange& range) {
@@ -84,7 +86,7 @@ CLI::Validator range_validator(const OptionRange& range) {
         text = checked.text;
         return std::string();
       },
-      std::string(range.integer ? "INT" : "FLOAT") + " in " + range.describe());
+      "");
 }
 
 template CLI::Option* add_number_option(CLI::App&, const std::string&, int&, const OptionRange&,
