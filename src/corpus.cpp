@@ -1,6 +1,7 @@
 #include "w2v/corpus.hpp"
 
 #include <omp.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <memory>
@@ -149,6 +150,23 @@ struct alignas(64) ReadingThread {
   std::int64_t bytes = 0;
 };
 
+// Reading threads worth starting: no more than the inputs have blocks (a thread costs a
+// table and its pages), as far as their sizes tell; standard input, pipes and gzip files
+// are taken to have blocks for every thread.
+int reading_threads(const std::vector<std::string>& inputs, int threads) {
+  std::uint64_t blocks = 0;
+  for (const std::string& path : inputs) {
+    struct stat st {};
+    if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+        (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0)) {
+      return threads;
+    }
+    blocks += static_cast<std::uint64_t>(st.st_size) / InputReader::kDefaultBlockBytes + 1;
+  }
+  return static_cast<int>(
+      std::clamp<std::uint64_t>(blocks, 1, static_cast<std::uint64_t>(threads)));
+}
+
 }  // namespace
 
 EncodedCorpus encode_sentences(const std::vector<std::vector<std::uint32_t>>& sentences) {
@@ -194,6 +212,7 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
                                   const std::atomic<bool>* cancel) {
   validate(options);
   CountedCorpus corpus;
+  threads = reading_threads(inputs, threads);
   std::vector<ReadingThread> readers(static_cast<std::size_t>(threads), ReadingThread(options));
   BlockQueue queue(inputs, cancel);
   detail::FirstException error;

@@ -57,6 +57,8 @@ struct SharedRun {
   Subsampler subsampler;
   AliasSampler noise;
   std::vector<CorpusChunk> chunks;
+  // Threads that train: no more than there are chunks, each thread costs memory.
+  int team = 1;
   std::vector<ThreadCounters> counters;
   // Per epoch, the next chunk to hand out, so that a faster thread takes more chunks: on a
   // shared host one thread ran up to a third faster than the other, either one, and with
@@ -84,7 +86,9 @@ struct SharedRun {
         subsampler(vocab.counts(), o.sample),
         noise(vocab.counts(), o.ns_exponent),
         chunks(make_chunks(c)),
-        counters(static_cast<std::size_t>(o.threads)),
+        team(static_cast<int>(
+            std::clamp<std::size_t>(chunks.size(), 1, static_cast<std::size_t>(o.threads)))),
+        counters(static_cast<std::size_t>(team)),
         next_chunk(static_cast<std::size_t>(o.epochs)),
         total_words(c.words * o.epochs),
         scale(m.merge.scale),
@@ -320,7 +324,7 @@ TrainStats train(Model& model, const EncodedCorpus& corpus, const Vocab& vocab,
   if (corpus.words == 0) throw Error("cannot train: the corpus has no words in the vocabulary");
   SharedRun run(model, corpus, vocab, options, hooks);
   detail::FirstException error;
-#pragma omp parallel num_threads(options.threads)
+#pragma omp parallel num_threads(run.team)
   error.run([&] {
     Worker worker(run, omp_get_thread_num());
     worker.train();
