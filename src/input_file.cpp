@@ -41,9 +41,14 @@ int open_checked(const std::string& path, bool& owned, struct stat& st) {
     if (owned) ::close(fd);
     throw Error("cannot read " + input_name(path) + ": " + std::strerror(saved));
   }
-  if (S_ISDIR(st.st_mode)) {
+  const char* refused = S_ISDIR(st.st_mode) ? "it is a directory"
+                        // Devices other than terminals: /dev/zero would never end.
+                        : (S_ISBLK(st.st_mode) || (S_ISCHR(st.st_mode) && !::isatty(fd)))
+                            ? "it is a device, not a file"
+                            : nullptr;
+  if (refused != nullptr) {
     if (owned) ::close(fd);
-    throw Error("cannot read " + input_name(path) + ": it is a directory");
+    throw Error("cannot read " + input_name(path) + ": " + refused);
   }
   return fd;
 }

@@ -90,6 +90,10 @@ TEST_SUITE("input_file") {
     CHECK_THROWS_WITH_AS(w2v::check_input(dir.file("none")), doctest::Contains(dir.file("none").c_str()),
                          w2v::Error);
     CHECK_THROWS_AS(w2v::read_input(dir.path()), w2v::Error);
+    // Devices other than terminals are refused: /dev/zero would never end.
+    CHECK_THROWS_WITH_AS(w2v::check_input("/dev/zero"),
+                         "cannot read '/dev/zero': it is a device, not a file", w2v::Error);
+    CHECK_THROWS_AS(w2v::read_input("/dev/urandom"), w2v::Error);
     write_file(dir.file("a"), "a");
     CHECK_NOTHROW(w2v::check_inputs({dir.file("a"), "-"}, {"the corpus", "the corpus"}));
     CHECK_THROWS_WITH_AS(w2v::check_inputs({"-", dir.file("a"), "-"}, {"x", "y", "x"}),
