@@ -27,6 +27,11 @@ bool gzip_magic(const char* p) {
   return static_cast<unsigned char>(p[0]) == 0x1F && static_cast<unsigned char>(p[1]) == 0x8B;
 }
 
+bool is_dev_null(const struct stat& st) {
+  struct stat null {};
+  return ::stat("/dev/null", &null) == 0 && S_ISCHR(null.st_mode) && null.st_rdev == st.st_rdev;
+}
+
 // Opens `path` read-only ("-": standard input, not owned). Throws Error for a directory.
 int open_checked(const std::string& path, bool& owned, struct stat& st) {
   int fd = 0;
@@ -42,8 +47,10 @@ int open_checked(const std::string& path, bool& owned, struct stat& st) {
     throw Error("cannot read " + input_name(path) + ": " + std::strerror(saved));
   }
   const char* refused = S_ISDIR(st.st_mode) ? "it is a directory"
-                        // Devices other than terminals: /dev/zero would never end.
-                        : (S_ISBLK(st.st_mode) || (S_ISCHR(st.st_mode) && !::isatty(fd)))
+                        // Devices other than terminals and /dev/null: /dev/zero would never
+                        // end.
+                        : (S_ISBLK(st.st_mode) ||
+                           (S_ISCHR(st.st_mode) && !::isatty(fd) && !is_dev_null(st)))
                             ? "it is a device, not a file"
                             : nullptr;
   if (refused != nullptr) {

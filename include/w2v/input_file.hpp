@@ -11,8 +11,8 @@ namespace w2v {
 // "standard input" for "-", the path quoted otherwise: how messages name an input.
 std::string input_name(const std::string& path);
 
-// Checks that `path` can be opened for reading and is a file, a FIFO or a terminal, not a
-// directory or another device (/dev/zero would never end). Throws Error naming the path.
+// Checks that `path` can be opened for reading and is a file, a FIFO, a terminal or
+// /dev/null, not a directory or another device (/dev/zero would never end). Throws Error naming the path.
 // Commands call it for every input before any work.
 void check_input(const std::string& path);
 
@@ -20,7 +20,8 @@ void check_input(const std::string& path);
 // standard input can be read only once. `options[i]` names inputs[i] in messages.
 void check_inputs(const std::vector<std::string>& inputs, const std::vector<std::string>& options);
 
-// One input read from start to end: a file, a FIFO or terminal, or "-" for standard input.
+// One input read from start to end: a file, a FIFO, a terminal or /dev/null, or "-" for
+// standard input.
 // gzip data (told by its magic bytes, not the name; concatenated members continue the
 // stream) is inflated on the fly. Reads that would wait for a pipe or terminal wait in
 // slices of 100 ms and throw Interrupted once `cancel` is set, so a signal stops them
