@@ -32,13 +32,16 @@ bool is_dev_null(const struct stat& st) {
   return ::stat("/dev/null", &null) == 0 && S_ISCHR(null.st_mode) && null.st_rdev == st.st_rdev;
 }
 
-// Opens `path` read-only ("-": standard input, not owned). Throws Error for a directory.
+// Opens `path` read-only ("-": standard input, not owned). Throws Error for a directory or
+// a device. A FIFO is opened without waiting for its writer (reads wait for it instead, so
+// that the wait can be cut short).
 int open_checked(const std::string& path, bool& owned, struct stat& st) {
   int fd = 0;
   owned = path != "-";
   if (owned) {
     if (path.empty()) throw Error("an input path is empty");
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const bool fifo = ::stat(path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode);
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (fifo ? O_NONBLOCK : 0));
     if (fd < 0) throw Error("cannot open " + input_name(path) + ": " + std::strerror(errno));
   }
   if (::fstat(fd, &st) != 0) {
@@ -46,13 +49,13 @@ int open_checked(const std::string& path, bool& owned, struct stat& st) {
     if (owned) ::close(fd);
     throw Error("cannot read " + input_name(path) + ": " + std::strerror(saved));
   }
-  const char* refused = S_ISDIR(st.st_mode) ? "it is a directory"
-                        // Devices other than terminals and /dev/null: /dev/zero would never
-                        // end.
-                        : (S_ISBLK(st.st_mode) ||
-                           (S_ISCHR(st.st_mode) && !::isatty(fd) && !is_dev_null(st)))
-                            ? "it is a device, not a file"
-                            : nullptr;
+  const char* refused =
+      S_ISDIR(st.st_mode) ? "it is a directory"
+      // Devices other than terminals and /dev/null: /dev/zero would never
+      // end.
+      : (S_ISBLK(st.st_mode) || (S_ISCHR(st.st_mode) && !::isatty(fd) && !is_dev_null(st)))
+          ? "it is a device, not a file"
+          : nullptr;
   if (refused != nullptr) {
     if (owned) ::close(fd);
     throw Error("cannot read " + input_name(path) + ": " + refused);
@@ -67,8 +70,15 @@ std::string input_name(const std::string& path) {
 }
 
 void check_input(const std::string& path) {
-  bool owned = false;
   struct stat st {};
+  if (path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode)) {
+    // Opening and closing a FIFO would end its writer with SIGPIPE.
+    if (::access(path.c_str(), R_OK) != 0) {
+      throw Error("cannot open " + input_name(path) + ": " + std::strerror(errno));
+    }
+    return;
+  }
+  bool owned = false;
   const int fd = open_checked(path, owned, st);
   if (owned) ::close(fd);
 }
@@ -105,6 +115,7 @@ InputFile::InputFile(const std::string& path, const std::atomic<bool>* cancel)
   struct stat st {};
   fd_ = open_checked(path, owns_fd_, st);
   regular_ = S_ISREG(st.st_mode);
+  fifo_ = owns_fd_ && S_ISFIFO(st.st_mode);
   // Two bytes tell gzip data from text; a short read at the end is not an error.
   char head[2];
   std::size_t got = 0;
@@ -136,16 +147,18 @@ std::size_t InputFile::read_raw(char* out, std::size_t size) {
     return n;
   }
   for (;;) {
-    if (!regular_ && cancel_ != nullptr) {
-      // Wait in slices, so that a signal delivered to another thread still stops this one.
+    // A FIFO opened without waiting reads as ended until its writer comes: wait for it.
+    // Waits are in slices, so that a signal delivered to another thread still stops this one.
+    if (fifo_ || (!regular_ && cancel_ != nullptr)) {
       pollfd p{fd_, POLLIN, 0};
-      const int ready = ::poll(&p, 1, kWaitMilliseconds);
+      const int ready = ::poll(&p, 1, cancel_ != nullptr ? kWaitMilliseconds : -1);
       if (is_set(cancel_)) throw Interrupted();
       if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
       if (ready < 0) fail(std::strerror(errno));
     }
     const ssize_t n = ::read(fd_, out, size);
     if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno == EAGAIN) continue;
     if (errno != EINTR) fail(std::strerror(errno));
     if (is_set(cancel_)) throw Interrupted();
   }

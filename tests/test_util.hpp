@@ -1,7 +1,12 @@
 // Helpers shared by the tests: a temporary folder, whole-file I/O, shell commands.
 #pragma once
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +16,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "w2v/string_table.hpp"
@@ -123,6 +129,145 @@ inline CommandResult run_command(const std::string& command) {
   result.out = read_file(out);
   result.err = read_file(err);
   return result;
+}
+
+// A command run by /bin/sh in the background (its own process group), standard output and
+// error to the given files, standard input from /dev/null or from a pipe the test writes
+// to. `exec` in front of the last command makes pid() that command's pid. Killed (the
+// whole group, SIGKILL) and reaped on destruction if still running.
+class Background {
+ public:
+  explicit Background(const std::string& command, bool stdin_pipe = false,
+                      const std::string& out_path = "/dev/null",
+                      const std::string& err_path = "/dev/null") {
+    int fds[2] = {-1, -1};
+    if (stdin_pipe && ::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    // Everything the child needs is made before fork: it may only call async-signal-safe
+    // functions.
+    const std::string sh = "/bin/sh";
+    std::vector<char*> argv{const_cast<char*>("sh"), const_cast<char*>("-c"),
+                            const_cast<char*>(command.c_str()), nullptr};
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+      ::setpgid(0, 0);
+      struct sigaction dfl {};
+      dfl.sa_handler = SIG_DFL;
+      sigemptyset(&dfl.sa_mask);
+      for (const int sig : {SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGXFSZ, SIGCHLD}) {
+        ::sigaction(sig, &dfl, nullptr);
+      }
+      sigset_t none;
+      sigemptyset(&none);
+      ::sigprocmask(SIG_SETMASK, &none, nullptr);
+      const int in = stdin_pipe ? fds[0] : ::open("/dev/null", O_RDONLY);
+      const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (in < 0 || out < 0 || err < 0) ::_exit(126);
+      ::dup2(in, 0);
+      ::dup2(out, 1);
+      ::dup2(err, 2);
+      ::execv(sh.c_str(), argv.data());
+      ::_exit(127);
+    }
+    ::setpgid(pid_, pid_);  // also here, so that it holds before the child gets to it
+    if (stdin_pipe) {
+      ::close(fds[0]);
+      stdin_ = fds[1];
+    }
+  }
+  ~Background() {
+    close_stdin();
+    if (running()) {
+      ::kill(-pid_, SIGKILL);
+      ::kill(pid_, SIGKILL);
+      wait(10);
+    }
+  }
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+
+  pid_t pid() const { return pid_; }
+
+  // True until the process has exited (and then it is reaped).
+  bool running() {
+    if (done_) return false;
+    int status = 0;
+    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      done_ = true;
+      exit_code_ = WIFEXITED(status)     ? WEXITSTATUS(status)
+                   : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+                                         : -1;
+    }
+    return !done_;
+  }
+
+  // Waits up to `seconds` for the exit: the exit status as run_command gives it, or -1 while
+  // the process still runs.
+  int wait(double seconds) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (running()) {
+      if (std::chrono::steady_clock::now() >= end) return -1;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return exit_code_;
+  }
+
+  // Sends `sig` to the process itself (not its group), as `kill -SIG pid` does.
+  void signal(int sig) {
+    if (!done_) ::kill(pid_, sig);
+  }
+  void signal_group(int sig) {
+    if (!done_) ::kill(-pid_, sig);
+  }
+
+  // Writes to the process's standard input; false when the reader is gone (EPIPE). The
+  // test process is not killed by SIGPIPE: the signal is blocked and consumed here.
+  bool write_stdin(const std::string& data) {
+    if (stdin_ < 0) throw std::logic_error("Background: no standard input pipe");
+    sigset_t pipe_set, old;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    bool ok = true;
+    for (std::size_t done = 0; done < data.size();) {
+      const ssize_t n = ::write(stdin_, data.data() + done, data.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        ok = false;
+        break;
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    if (!ok) {
+      const timespec zero{0, 0};
+      ::sigtimedwait(&pipe_set, nullptr, &zero);
+    }
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    return ok;
+  }
+  void close_stdin() {
+    if (stdin_ >= 0) ::close(stdin_);
+    stdin_ = -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int stdin_ = -1;
+  bool done_ = false;
+  int exit_code_ = -1;
+};
+
+// Polls `condition` every 2 ms for up to `seconds`; whether it became true.
+template <class Condition>
+bool wait_until(Condition condition, double seconds) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  for (;;) {
+    if (condition()) return true;
+    if (std::chrono::steady_clock::now() >= end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 // A table's words in id order.

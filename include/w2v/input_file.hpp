@@ -56,6 +56,7 @@ class InputFile {
   int fd_ = -1;
   bool owns_fd_ = false;
   bool regular_ = false;
+  bool fifo_ = false;  // a named pipe, opened without waiting for its writer
   bool gzip_ = false;
   std::int64_t plain_size_ = -1;
   std::string peeked_;  // bytes read to look for the gzip magic, not yet handed out

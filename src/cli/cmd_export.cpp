@@ -62,8 +62,38 @@ void check_projector_folder(const std::string& folder) {
 
 // projector.tensorflow.org's "Load" takes vectors.tsv (one tab-separated vector per line)
 // and metadata.tsv (one label per line; a single column has no header line).
+// The folders of `folder`'s path that do not exist yet, outermost first.
+std::vector<std::filesystem::path> missing_folders(const std::string& folder) {
+  std::vector<std::filesystem::path> missing;
+  std::error_code error;
+  for (std::filesystem::path p = folder; !p.empty() && !std::filesystem::exists(p, error);
+       p = p.parent_path()) {
+    missing.insert(missing.begin(), p);
+    if (p == p.parent_path()) break;
+  }
+  return missing;
+}
+
+// Removes, innermost first, the folders a failed export created (only while empty).
+class CreatedFolders {
+ public:
+  explicit CreatedFolders(std::vector<std::filesystem::path> folders)
+      : folders_(std::move(folders)) {}
+  ~CreatedFolders() {
+    std::error_code ignored;
+    for (auto it = folders_.rbegin(); it != folders_.rend(); ++it) {
+      std::filesystem::remove(*it, ignored);
+    }
+  }
+  void keep() { folders_.clear(); }
+
+ private:
+  std::vector<std::filesystem::path> folders_;
+};
+
 void write_projector(const std::string& folder, const WordVectors& v,
                      const std::atomic<bool>* cancel) {
+  CreatedFolders created(missing_folders(folder));
   std::error_code error;
   std::filesystem::create_directories(folder, error);
   if (error) throw Error("cannot create '" + folder + "': " + error.message());
@@ -86,6 +116,7 @@ void write_projector(const std::string& folder, const WordVectors& v,
     metadata.write(line);
   }
   commit_together({&vectors, &metadata}, cancel);
+  created.keep();
 }
 
 void run(const ExportFlags& flags, const Context& context) {

@@ -53,6 +53,7 @@ class PairWriter {
 };
 
 void run(PairsFlags& f, const Context& context) {
+  check_stdin_once(f.config, f.corpus);
   apply_sampling_flags(f.sampling, f.train);
   validate(f.train);
   OutputFile out("-", context.interrupted);

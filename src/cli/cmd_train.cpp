@@ -13,14 +13,6 @@
 namespace w2v::cli {
 namespace {
 
-struct TrainFlags {
-  SamplingFlags sampling;
-  std::string format;
-  std::string config;
-  bool quiet = false;
-  bool verbose = false;
-};
-
 void log_corpus(const TrainReport& r) {
   spdlog::info("read {} words ({:.1f} MB) in {:.2f} s; vocabulary: {} words, {} tokens in it",
                r.tokens.words, static_cast<double>(r.bytes) / 1e6, r.read_seconds, r.vocab_size,
@@ -48,6 +40,7 @@ void log_summary(const TrainReport& r) {
 
 void run(TrainJob job, const TrainFlags& flags, const Context& context) {
   setup_logging(flags.quiet, flags.verbose);
+  check_stdin_once(flags.config, job.corpus);
   apply_sampling_flags(flags.sampling, job.train);
   if (!flags.format.empty()) job.format = parse_vector_format(flags.format);
   ProgressPrinter printer(ProgressPrinter::mode_for_stderr(flags.quiet));
@@ -62,10 +55,7 @@ void run(TrainJob job, const TrainFlags& flags, const Context& context) {
 
 }  // namespace
 
-void register_train(CLI::App& app, Context& context) {
-  auto job = std::make_shared<TrainJob>();
-  auto flags = std::make_shared<TrainFlags>();
-  CLI::App* cmd = app.add_subcommand("train", "Train word vectors on a corpus");
+void add_train_options(CLI::App* cmd, TrainJob* job, TrainFlags* flags) {
   cmd->option_defaults()->always_capture_default();
   add_config_option(*cmd, flags->config);
   add_corpus_options(*cmd, job->corpus);
@@ -106,6 +96,13 @@ void register_train(CLI::App& app, Context& context) {
   cmd->add_option("--metrics", job->metrics, "Write the run's parameters and results as JSON");
   cmd->add_flag("-q,--quiet", flags->quiet, "Print errors only");
   cmd->add_flag("-v,--verbose", flags->verbose, "Print debug messages too");
+}
+
+void register_train(CLI::App& app, Context& context) {
+  auto job = std::make_shared<TrainJob>();
+  auto flags = std::make_shared<TrainFlags>();
+  CLI::App* cmd = app.add_subcommand("train", "Train word vectors on a corpus");
+  add_train_options(cmd, job.get(), flags.get());
   cmd->callback([cmd, job, flags, &context] {
     apply_config_file(*cmd, flags->config);
     run(*job, *flags, context);

@@ -59,35 +59,53 @@ void add_config_option(CLI::App& command, std::string& path) {
 // and the values are fed to the parsed options the way CLI11 itself would.
 void apply_config_file(CLI::App& command, const std::string& path) {
   if (path.empty()) return;
+  apply_config_text(command, read_input(path), path);
+}
+
+void apply_config_text(CLI::App& command, const std::string& text, const std::string& name) {
   CLI::ConfigTOML reader;
   std::vector<CLI::ConfigItem> items;
-  std::istringstream text(read_input(path));
+  std::istringstream stream(text);
   try {
-    items = reader.from_config(text);
+    items = reader.from_config(stream);
   } catch (const CLI::Error& e) {
-    throw UsageError("config '" + path + "': " + e.what());
+    throw UsageError("config '" + name + "': " + e.what());
   }
   for (const CLI::ConfigItem& item : items) {
     if (item.name == "++" || item.name == "--") continue;  // section start and end marks
     if (!item.parents.empty() &&
         (item.parents.size() != 1 || item.parents[0] != command.get_name())) {
-      throw UsageError("config '" + path + "': section [" + item.parents[0] +
+      throw UsageError("config '" + name + "': section [" + item.parents[0] +
                        "] does not belong to '" + command.get_name() + "'");
     }
-    std::string name = item.name;
-    std::replace(name.begin(), name.end(), '_', '-');
-    CLI::Option* option = command.get_option_no_throw("--" + name);
-    if (option == nullptr) option = command.get_option_no_throw(name);
-    if (option == nullptr || name == "config" || name == "help") {
-      throw UsageError("config '" + path + "': unknown option '" + item.name + "'");
+    std::string key = item.name;
+    std::replace(key.begin(), key.end(), '_', '-');
+    CLI::Option* option = command.get_option_no_throw("--" + key);
+    if (option == nullptr) option = command.get_option_no_throw(key);
+    if (option == nullptr || key == "config" || key == "help") {
+      throw UsageError("config '" + name + "': unknown option '" + item.name + "'");
     }
     if (option->count() > 0) continue;
     if (option->get_expected_min() == 0) {
-      option->add_result(option->get_flag_value(name, reader.to_flag(item)));
+      option->add_result(option->get_flag_value(key, reader.to_flag(item)));
     } else {
       option->add_result(item.inputs);
     }
     option->run_callback();
+  }
+}
+
+void check_stdin_once(const std::string& config, const CorpusOptions& corpus) {
+  if (config != "-") return;
+  for (const std::string& input : corpus.inputs) {
+    if (input == "-") {
+      throw UsageError(
+          "--config and the corpus both read standard input (-); it can be read only once");
+    }
+  }
+  if (corpus.read_vocab == "-") {
+    throw UsageError(
+        "--config and --read-vocab both read standard input (-); it can be read only once");
   }
 }
 

@@ -26,5 +26,25 @@ void apply_sampling_flags(const SamplingFlags& flags, TrainOptions& train);
 // command's callback; options given on the command line win.
 void add_config_option(CLI::App& command, std::string& path);
 void apply_config_file(CLI::App& command, const std::string& path);
+// Once the config file is read: standard input serves one input only, so --config - and a
+// corpus or --read-vocab of - exclude each other (UsageError).
+void check_stdin_once(const std::string& config, const CorpusOptions& corpus);
+// The same from the file's text; `name` stands for the file in messages. Throws
+// UsageError for text that is not TOML, a section of another command or an unknown key,
+// and CLI::Error for a value that its option refuses.
+void apply_config_text(CLI::App& command, const std::string& text, const std::string& name);
+
+// What `train` reads besides its TrainJob: the string-valued and logging flags.
+struct TrainFlags {
+  SamplingFlags sampling;
+  std::string format;
+  std::string config;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+// Adds every option of `train` (--config included, no callback) to `cmd`, bound to `job`
+// and `flags`, which must outlive it (cmd_train.cpp).
+void add_train_options(CLI::App* cmd, TrainJob* job, TrainFlags* flags);
 
 }  // namespace w2v::cli

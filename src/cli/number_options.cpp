@@ -14,16 +14,16 @@ std::string must_be(const OptionRange& range) {
          range.describe();
 }
 
-// Optional sign, then digits only. Returns the digits without leading zeros.
+// Optional sign, then digits, without a leading zero (C reads 010 as octal 8, so it is
+// refused rather than read either way).
 bool parse_integer(const std::string& text, bool& negative, std::string& digits) {
   std::size_t i = 0;
   negative = false;
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
-  if (i == text.size()) return false;
+  if (i == text.size() || (text[i] == '0' && i + 1 < text.size())) return false;
   for (std::size_t j = i; j < text.size(); ++j) {
     if (text[j] < '0' || text[j] > '9') return false;
   }
-  while (i + 1 < text.size() && text[i] == '0') ++i;
   digits = text.substr(i);
   if (digits == "0") negative = false;
   return true;

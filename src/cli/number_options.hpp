@@ -12,9 +12,9 @@ class Validator;
 
 namespace w2v::cli {
 
-// Adds a numeric option that takes plain decimal numbers within `range` only: no octal
-// (CLI11 would read 010 as 8), no hexadecimal, no NaN or infinity, no negative value for an
-// unsigned one. --help shows the range; a value out of it is a parse error (exit 2) that
+// Adds a numeric option that takes plain decimal numbers within `range` only: no leading
+// zero (CLI11 would read 010 as octal 8), no hexadecimal, no NaN or infinity, no negative
+// value for an unsigned one. --help shows the range; a value out of it is a parse error (exit 2) that
 // names the range.
 // T: int, std::int64_t, std::uint64_t (std::size_t), double or float.
 template <class T>
