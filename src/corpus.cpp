@@ -181,28 +181,38 @@ EncodedCorpus encode_sentences(const std::vector<std::vector<std::uint32_t>>& se
   return corpus;
 }
 
-std::vector<CorpusChunk> make_chunks(const EncodedCorpus& corpus) {
+CorpusView view_of(const EncodedCorpus& corpus, std::uint32_t vocab_size) {
+  CorpusView view;
+  view.vocab_size = vocab_size;
+  view.blocks.reserve(corpus.blocks.size());
+  for (const IdVector& ids : corpus.blocks) view.blocks.push_back({ids.data(), ids.size()});
+  return view;
+}
+
+std::vector<CorpusChunk> make_chunks(const CorpusView& corpus) {
   std::vector<CorpusChunk> chunks;
+  const std::uint32_t limit = corpus.vocab_size;
   for (std::uint32_t b = 0; b < corpus.blocks.size(); ++b) {
-    const auto& ids = corpus.blocks[b];
+    const std::uint32_t* ids = corpus.blocks[b].data;
+    const auto size = static_cast<std::uint32_t>(corpus.blocks[b].size);
     std::uint32_t begin = 0, words = 0, sentence_words = 0;
-    for (std::uint32_t p = 0; p < ids.size(); ++p) {
+    for (std::uint32_t p = 0; p < size; ++p) {
       bool cut = false;
       if (ids[p] == kSentenceEnd) {
         sentence_words = 0;
         cut = words >= kChunkWords;
-      } else {
+      } else if (ids[p] < limit) {
         ++words;
         cut = ++sentence_words >= kChunkWords;
         if (cut) sentence_words = 0;
       }
       if (cut) {
-        chunks.push_back({b, begin, p + 1});
+        chunks.push_back({b, begin, p + 1, words});
         begin = p + 1;
         words = 0;
       }
     }
-    if (begin < ids.size()) chunks.push_back({b, begin, static_cast<std::uint32_t>(ids.size())});
+    if (words > 0) chunks.push_back({b, begin, size, words});
   }
   return chunks;
 }

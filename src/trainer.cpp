@@ -48,10 +48,16 @@ void atomic_add(std::atomic<float>& target, float delta) {
   }
 }
 
+std::int64_t count_words(const std::vector<CorpusChunk>& chunks) {
+  std::int64_t words = 0;
+  for (const CorpusChunk& c : chunks) words += c.words;
+  return words;
+}
+
 // The state all threads share during one training run.
 struct SharedRun {
   Model& model;
-  const EncodedCorpus& corpus;
+  const CorpusView& corpus;
   const TrainOptions& options;
   const TrainHooks& hooks;
   Subsampler subsampler;
@@ -67,7 +73,8 @@ struct SharedRun {
     std::atomic<std::size_t> value{0};
   };
   std::vector<NextChunk> next_chunk;
-  std::int64_t total_words = 0;  // words over all epochs
+  std::int64_t words_per_epoch = 0;  // in the vocabulary
+  std::int64_t total_words = 0;      // over all epochs
   std::atomic<float> scale, bias;
   std::atomic<bool> stop{false};
   std::atomic<bool> diverged{false};
@@ -77,7 +84,7 @@ struct SharedRun {
   std::vector<double> epoch_loss;
   std::vector<std::int64_t> epoch_pairs;
 
-  SharedRun(Model& m, const EncodedCorpus& c, const Vocab& vocab, const TrainOptions& o,
+  SharedRun(Model& m, const CorpusView& c, const Vocab& vocab, const TrainOptions& o,
             const TrainHooks& h)
       : model(m),
         corpus(c),
@@ -90,7 +97,8 @@ struct SharedRun {
             std::clamp<std::size_t>(chunks.size(), 1, static_cast<std::size_t>(o.threads)))),
         counters(static_cast<std::size_t>(team)),
         next_chunk(static_cast<std::size_t>(o.epochs)),
-        total_words(c.words * o.epochs),
+        words_per_epoch(count_words(chunks)),
+        total_words(words_per_epoch * o.epochs),
         scale(m.merge.scale),
         bias(m.merge.bias),
         epoch_loss(static_cast<std::size_t>(o.epochs), 0.0),
@@ -163,7 +171,7 @@ class Worker {
         dim_(static_cast<int>(run.model.words.stride())),
         learn_scale_(run.options.merge == Merge::kCos && !run.options.fixed_scale),
         hot_contexts_(run.model.contexts, thread > 0 ? kHotRows : 0) {
-    const std::int64_t share = run.corpus.words / static_cast<std::int64_t>(run.counters.size());
+    const std::int64_t share = run.words_per_epoch / static_cast<std::int64_t>(run.counters.size());
     sync_every_ = std::clamp<std::int64_t>(share / 16, kMinSyncWords, kMaxSyncWords);
     next_sync_ = hot_contexts_.count() > 0 ? sync_every_ : std::numeric_limits<std::int64_t>::max();
   }
@@ -204,9 +212,9 @@ class Worker {
     merge.scale = run_.scale.load(std::memory_order_relaxed);
     merge.bias = run_.bias.load(std::memory_order_relaxed);
     const float scale_start = merge.scale, bias_start = merge.bias;
-    for_each_sentence(run_.corpus, chunk, [&](const std::uint32_t* ids, std::size_t size) {
-      train_sentence(ids, size, merge);
-    });
+    for_each_sentence(
+        run_.corpus, chunk, sentence_,
+        [&](const std::uint32_t* ids, std::size_t size) { train_sentence(ids, size, merge); });
     if (learn_scale_) {
       atomic_add(run_.scale, merge.scale - scale_start);
       atomic_add(run_.bias, merge.bias - bias_start);
@@ -288,6 +296,7 @@ class Worker {
   detail::BlockScratch scratch_;
   std::int64_t sync_every_ = 0, next_sync_ = 0;
   RowBlock current_, next_;
+  std::vector<std::uint32_t> sentence_;  // the chunk's current sentence, in-vocabulary ids
   float lr_ = 0;
   double loss_ = 0;
   std::int64_t pairs_ = 0;
@@ -318,11 +327,16 @@ Model make_model(std::size_t vocab_size, const TrainOptions& options) {
   return Model(vocab_size, static_cast<std::size_t>(options.dim), merge, init, options.seed);
 }
 
-TrainStats train(Model& model, const EncodedCorpus& corpus, const Vocab& vocab,
+TrainStats train(Model& model, const CorpusView& corpus, const Vocab& vocab,
                  const TrainOptions& options, const TrainHooks& hooks) {
   validate(options);
-  if (corpus.words == 0) throw Error("cannot train: the corpus has no words in the vocabulary");
+  if (corpus.vocab_size > vocab.size()) {
+    throw std::logic_error("train: the corpus view's vocabulary is larger than the vocabulary");
+  }
   SharedRun run(model, corpus, vocab, options, hooks);
+  if (run.words_per_epoch == 0) {
+    throw Error("cannot train: the corpus has no words in the vocabulary");
+  }
   detail::FirstException error;
 #pragma omp parallel num_threads(run.team)
   error.run([&] {
@@ -350,6 +364,12 @@ TrainStats train(Model& model, const EncodedCorpus& corpus, const Vocab& vocab,
   stats.scale = model.merge.scale;
   stats.bias = model.merge.bias;
   return stats;
+}
+
+TrainStats train(Model& model, const EncodedCorpus& corpus, const Vocab& vocab,
+                 const TrainOptions& options, const TrainHooks& hooks) {
+  return train(model, view_of(corpus, static_cast<std::uint32_t>(vocab.size())), vocab, options,
+               hooks);
 }
 
 }  // namespace w2v

@@ -1,5 +1,6 @@
 #pragma once
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -26,18 +27,63 @@ struct EncodedCorpus {
   std::int64_t words = 0;  // ids, not counting sentence ends
 };
 
+// A run of ids that some other object owns: a block of an EncodedCorpus or of a mapped
+// token cache.
+struct IdSpan {
+  const std::uint32_t* data = nullptr;
+  std::size_t size = 0;
+};
+
+// What training reads: blocks of sentences as ids, in memory or mapped from a token cache,
+// and the size of the vocabulary in use. Ids at or past it (words that only a larger
+// vocabulary keeps, as a token cache holds every word) are skipped as if absent.
+struct CorpusView {
+  std::vector<IdSpan> blocks;
+  std::uint32_t vocab_size = kSentenceEnd;
+};
+
+// A view of every block of `corpus`.
+CorpusView view_of(const EncodedCorpus& corpus, std::uint32_t vocab_size = kSentenceEnd);
+
 // A unit of training work: whole sentences of one block, about kChunkWords words, or a
 // piece of a sentence longer than that (windows do not cross chunks).
 struct CorpusChunk {
   std::uint32_t block;
   std::uint32_t begin, end;  // positions in the block
+  std::uint32_t words = 0;   // in the vocabulary in use
 };
 inline constexpr std::uint32_t kChunkWords = 10000;
 
-// The corpus cut into chunks, in corpus order.
-std::vector<CorpusChunk> make_chunks(const EncodedCorpus& corpus);
+// The corpus cut into chunks, in corpus order; chunks without a word in the vocabulary are
+// left out. Skipped ids do not count, so a view of a larger vocabulary's ids cuts where
+// the same corpus encoded with only the vocabulary in use would.
+std::vector<CorpusChunk> make_chunks(const CorpusView& corpus);
+inline std::vector<CorpusChunk> make_chunks(const EncodedCorpus& corpus) {
+  return make_chunks(view_of(corpus));
+}
 
-// Calls f(const std::uint32_t* ids, std::size_t size) for each sentence of `chunk`.
+// Calls f(const std::uint32_t* ids, std::size_t size) for each sentence of `chunk`, the
+// ids past the vocabulary in use left out (gathered in `scratch`); empty sentences are
+// skipped.
+template <class F>
+void for_each_sentence(const CorpusView& corpus, const CorpusChunk& chunk,
+                       std::vector<std::uint32_t>& scratch, F&& f) {
+  const std::uint32_t* ids = corpus.blocks[chunk.block].data;
+  const std::uint32_t limit = corpus.vocab_size;
+  scratch.clear();
+  for (std::uint32_t p = chunk.begin; p < chunk.end; ++p) {
+    const std::uint32_t id = ids[p];
+    if (id < limit) {
+      scratch.push_back(id);
+    } else if (id == kSentenceEnd && !scratch.empty()) {
+      f(static_cast<const std::uint32_t*>(scratch.data()), scratch.size());
+      scratch.clear();
+    }
+  }
+  if (!scratch.empty()) f(static_cast<const std::uint32_t*>(scratch.data()), scratch.size());
+}
+
+// The same over an EncodedCorpus, whose ids are all in its vocabulary.
 template <class F>
 void for_each_sentence(const EncodedCorpus& corpus, const CorpusChunk& chunk, F&& f) {
   const std::uint32_t* ids = corpus.blocks[chunk.block].data();

@@ -45,9 +45,12 @@ struct TrainStats {
 Model make_model(std::size_t vocab_size, const TrainOptions& options);
 
 // Trains `model` on `corpus` by lock-free SGD on options.threads threads, each on its own
-// slice of the corpus. With one thread the result is a function of the inputs and the
+// slice of the corpus. The view's vocabulary is `vocab` or a prefix of it; ids past it
+// are skipped. With one thread the result is a function of the inputs and the
 // seed. Throws Error when the loss or a vector stops being finite (suggesting a lower
 // --lr) or when cancelled.
+TrainStats train(Model& model, const CorpusView& corpus, const Vocab& vocab,
+                 const TrainOptions& options, const TrainHooks& hooks = {});
 TrainStats train(Model& model, const EncodedCorpus& corpus, const Vocab& vocab,
                  const TrainOptions& options, const TrainHooks& hooks = {});
 
