@@ -205,7 +205,8 @@ std::vector<SimilarityPair> parse_similarity(std::string_view text, const std::s
     check_utf8(line, name, number);
     const std::string_view content = trim(line);
     if (content.empty() || content.front() == '#') return;
-    // Three tab-separated fields may hold spaces ("New York"); otherwise any blank separates.
+    // Three tab-separated fields may hold spaces ("New York"), but a word is never empty;
+    // otherwise any blank separates.
     std::vector<std::string_view> fields;
     for (std::size_t i = 0;;) {
       const std::size_t tab = content.find('\t', i);
@@ -213,7 +214,7 @@ std::vector<SimilarityPair> parse_similarity(std::string_view text, const std::s
       if (tab == std::string_view::npos) break;
       i = tab + 1;
     }
-    if (fields.size() != 3) fields = split(content);
+    if (fields.size() != 3 || fields[0].empty() || fields[1].empty()) fields = split(content);
     if (fields.size() != 3) {
       throw Error(at_line(name, number) + "expected 'word1 word2 score', got " +
                   std::to_string(fields.size()) + " fields");

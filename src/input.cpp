@@ -5,14 +5,15 @@
 #include <cstring>
 
 #include "w2v/utf8.hpp"
+#include "w2v/word.hpp"
 
 namespace w2v {
 
 namespace {
 
-bool is_ascii_space(char c) {
-  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
+// What the tokenizer splits at among single bytes: blanks, line breaks and the control
+// bytes no word may hold, so that a block never ends inside what it reads as one word.
+bool is_separator_byte(char c) { return c == ' ' || is_control_byte(c); }
 
 // Bytes at the end of text[0, size) that start a UTF-8 character without completing it.
 std::size_t incomplete_tail(const char* text, std::size_t size) {
@@ -34,7 +35,7 @@ std::size_t block_cut(const char* text, std::size_t size) {
     if (text[i - 1] == '\n') return i;
   }
   for (std::size_t i = size; i > 0; --i) {
-    if (is_ascii_space(text[i - 1])) return i;
+    if (is_separator_byte(text[i - 1])) return i;
   }
   std::size_t last = 0;
   for (std::size_t i = 0; i < size; ++i) {

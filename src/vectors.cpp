@@ -211,9 +211,10 @@ std::uint64_t text_records(std::string_view data, std::size_t first, std::size_t
 
 // How many of the first `want` records after `first` read as binary records (see
 // read_binary), stopping at the first that does not. When they are all the file's
-// `count` records, only line breaks and blanks may follow the last.
+// `count` records, only line breaks and blanks may follow the last. `newlines` tells
+// whether a line break follows each of them (word2vec.c's layout).
 std::uint64_t binary_records(std::string_view data, std::size_t first, std::size_t dim,
-                             std::uint64_t want, std::uint64_t count) {
+                             std::uint64_t want, std::uint64_t count, bool& newlines) {
   const std::size_t bytes = dim * sizeof(float);
   std::uint64_t good = 0;
   std::size_t pos = first;
@@ -230,6 +231,7 @@ std::uint64_t binary_records(std::string_view data, std::size_t first, std::size
       if (!std::isfinite(v)) return good;
     }
     pos = values + bytes;
+    newlines = newlines && pos < data.size() && data[pos] == '\n';
   }
   if (good == count && good > 0) {
     const bool rest_blank = std::all_of(data.begin() + static_cast<std::ptrdiff_t>(pos), data.end(),
@@ -270,19 +272,25 @@ bool text_shaped(std::string_view line, std::size_t dim) {
   return fields == dim + 1;
 }
 
-// Text or binary. Text when the first records all read as text, or (dimension 2 and up)
-// the first line has a text record's shape: then an error names its line. Otherwise
-// binary when they all read as binary (a text line with a broken value can, by chance,
-// read as a record of dimension 1). When neither reading gets through them, the look of
-// the first record decides which error to report: printable with a digit is text.
+// Text or binary. Text when the first records all read as text. Binary when they all
+// read as binary records each followed by a line break, as word2vec.c and w2v write them:
+// the floats of a record can hold blanks and no control byte, so that its line has a text
+// record's shape. Otherwise text when (dimension 2 and up) the first line has that shape:
+// then an error names its line (a text line with a broken value can, by chance, read as
+// a binary record that takes the line break as a float byte). Otherwise binary when the
+// records all read as binary. When neither reading gets through them, the look of the
+// first record decides which error to report: printable with a digit is text.
 VectorFormat detect_format(std::string_view data, std::size_t first, std::size_t dim,
                            std::uint64_t count) {
   const std::uint64_t want = std::min(count, kDetectRecords);
   const std::uint64_t text = text_records(data, first, dim, want);
   if (text == want) return VectorFormat::kText;
+  bool newlines = true;
+  const bool binary = binary_records(data, first, dim, want, count, newlines) == want;
+  if (binary && newlines) return VectorFormat::kBinary;
   const std::string_view line = first_line(data, first);
   if (dim >= 2 && text_shaped(line, dim)) return VectorFormat::kText;
-  if (binary_records(data, first, dim, want, count) == want) return VectorFormat::kBinary;
+  if (binary) return VectorFormat::kBinary;
   std::size_t rest = 0;
   while (rest < line.size() && !is_blank(line[rest])) ++rest;
   const std::string_view after = line.substr(rest);

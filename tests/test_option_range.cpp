@@ -57,6 +57,10 @@ TEST_SUITE("option_range") {
       CHECK(!check_number(bad, w2v::ranges::kSample).error.empty());
     }
     CHECK(!check_number("0", w2v::ranges::kLearningRate).error.empty());
+    // Above 0 as a double, 0 as the float the option is stored in.
+    CHECK(check_number("1e-50", w2v::ranges::kCosInit).error.empty());
+    CHECK(!check_number("1e-50", w2v::ranges::kCosInit, true).error.empty());
+    CHECK(check_number("1e-30", w2v::ranges::kCosInit, true).error.empty());
     CHECK(check_number("0.025", w2v::ranges::kLearningRate).error.empty());
   }
 }

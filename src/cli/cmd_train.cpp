@@ -68,7 +68,7 @@ void add_train_options(CLI::App* cmd, TrainJob* job, TrainFlags* flags) {
   cmd->add_option("--add-context", job->add_context,
                   "Write unit word vector + ALPHA x unit context vector for each word; 0 writes "
                   "the raw word vectors (default: 0.5 with --merge cos, 0 with dot)")
-      ->transform(range_validator(ranges::kAddContext))
+      ->transform(range_validator(ranges::kAddContext, true))
       ->type_name("FLOAT in " + ranges::kAddContext.describe());
   cmd->add_option("--save-vocab", job->save_vocab, "Also write the vocabulary (`word count`)");
   add_number_option(*cmd, "--dim", job->train.dim, ranges::kDim, "Vector size");

@@ -31,7 +31,7 @@ bool parse_integer(const std::string& text, bool& negative, std::string& digits)
 
 }  // namespace
 
-CheckedNumber check_number(const std::string& text, const OptionRange& range) {
+CheckedNumber check_number(const std::string& text, const OptionRange& range, bool as_float) {
   CheckedNumber out;
   const std::string got = ", got '" + text + "'";
   if (range.integer) {
@@ -61,7 +61,8 @@ CheckedNumber check_number(const std::string& text, const OptionRange& range) {
   double v = 0;
   const auto result = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || result.ptr != s.data() + s.size() || result.ec != std::errc() ||
-      !std::isfinite(v) || !range.contains(v)) {
+      !std::isfinite(v) || !range.contains(v) ||
+      (as_float && !range.contains(static_cast<float>(v)))) {
     out.error = must_be(range) + got;
     return out;
   }
@@ -74,14 +75,14 @@ CLI::Option* add_number_option(CLI::App& command, const std::string& name, T& va
                                const OptionRange& range, const std::string& help) {
   static_assert(std::is_arithmetic_v<T>);
   return command.add_option(name, value, help)
-      ->transform(range_validator(range))
+      ->transform(range_validator(range, std::is_same_v<T, float>))
       ->type_name(std::string(range.integer ? "INT" : "FLOAT") + " in " + range.describe());
 }
 
-CLI::Validator range_validator(const OptionRange& range) {
+CLI::Validator range_validator(const OptionRange& range, bool as_float) {
   return CLI::Validator(
-      [range](std::string& text) {
-        CheckedNumber checked = check_number(text, range);
+      [range, as_float](std::string& text) {
+        CheckedNumber checked = check_number(text, range, as_float);
         if (!checked.error.empty()) return checked.error;
         text = checked.text;
         return std::string();

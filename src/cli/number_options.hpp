@@ -22,7 +22,9 @@ CLI::Option* add_number_option(CLI::App& command, const std::string& name, T& va
                                const OptionRange& range, const std::string& help);
 
 // The check add_number_option adds, for an option of another type (std::optional).
-CLI::Validator range_validator(const OptionRange& range);
+// `as_float`: the value is stored as a float, whose rounding must stay in range too (1e-50
+// is above 0 as a double and 0 as a float).
+CLI::Validator range_validator(const OptionRange& range, bool as_float = false);
 
 // The same check on one value, for tests and config files: the canonical decimal text of
 // `text`, or a message saying what is wrong.
@@ -30,6 +32,7 @@ struct CheckedNumber {
   std::string text;   // canonical: what CLI11 then converts
   std::string error;  // empty when the value is good
 };
-CheckedNumber check_number(const std::string& text, const OptionRange& range);
+CheckedNumber check_number(const std::string& text, const OptionRange& range,
+                           bool as_float = false);
 
 }  // namespace w2v::cli
