@@ -19,69 +19,7 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::string describe_inputs(const std::vector<std::string>& inputs) {
-  std::string s;
-  for (const auto& in : inputs) {
-    if (!s.empty()) s += ", ";
-    s += in == "-" ? "standard input" : "'" + in + "'";
-  }
-  return s;
-}
-
-std::string min_count_message(const StringTable& words, const VocabOptions& options) {
-  std::string message = "no word reaches --min-count " + std::to_string(options.min_count);
-  std::uint32_t best = 0;
-  for (std::uint32_t id = 1; id < words.size(); ++id) {
-    if (words.count(id) > words.count(best)) best = id;
-  }
-  return message + " (the most frequent word, '" + std::string(words.word(best)) + "', occurs " +
-         std::to_string(words.count(best)) + " times)";
-}
-
 }  // namespace
-
-void validate(const CorpusOptions& options) {
-  if (options.inputs.empty()) throw UsageError("no input: give one or more corpus files, or -");
-  validate(options.tokenizer);
-  validate(options.vocab);
-  std::vector<std::string> paths = options.inputs, names(options.inputs.size(), "the corpus");
-  if (!options.read_vocab.empty()) {
-    paths.push_back(options.read_vocab);
-    names.push_back("--read-vocab");
-  }
-  check_inputs(paths, names);
-}
-
-PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
-                              const std::atomic<bool>* cancel) {
-  validate(options);
-  const Clock::time_point start = Clock::now();
-  CountedCorpus counted = CountedCorpus::read(options.inputs, options.tokenizer, threads, cancel);
-  if (counted.stats().words == 0) {
-    throw Error("the corpus is empty: no words in " + describe_inputs(options.inputs));
-  }
-  StringTable vocab_file_words;
-  if (!options.read_vocab.empty()) {
-    vocab_file_words = Vocab::table_of(Vocab::read_counts(options.read_vocab, cancel));
-    if (vocab_file_words.size() == 0) {
-      throw Error("the vocabulary '" + options.read_vocab + "' is empty");
-    }
-  }
-  const StringTable& words = options.read_vocab.empty() ? counted.words() : vocab_file_words;
-  PreparedCorpus prepared;
-  VocabIds vocab_ids;
-  prepared.vocab = Vocab::from_table(words, options.vocab, &vocab_ids);
-  if (prepared.vocab.empty()) throw Error(min_count_message(words, options.vocab));
-  prepared.tokens = counted.stats();
-  prepared.bytes = counted.bytes();
-  prepared.corpus = std::move(counted).encode(prepared.vocab, threads,
-                                              options.read_vocab.empty() ? &vocab_ids : nullptr);
-  if (prepared.corpus.words == 0) {
-    throw Error("no word of " + describe_inputs(options.inputs) + " is in the vocabulary");
-  }
-  prepared.read_seconds = seconds_since(start);
-  return prepared;
-}
 
 void validate(const TrainJob& job) {
   validate(job.corpus);
@@ -121,14 +59,15 @@ TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
   PreparedCorpus prepared = prepare_corpus(job.corpus, job.train.threads, hooks.cancel);
   TrainReport report;
   report.vocab_size = prepared.vocab.size();
-  report.corpus_words = prepared.corpus.words;
+  report.corpus_words = prepared.words;
   report.tokens = prepared.tokens;
   report.bytes = prepared.bytes;
   report.read_seconds = prepared.read_seconds;
+  if (prepared.cache) report.cache = prepared.cache->path();
   if (on_corpus) on_corpus(report);
 
   Model model = make_model(prepared.vocab.size(), job.train);
-  report.train = train(model, prepared.corpus, prepared.vocab, job.train, hooks);
+  report.train = train(model, prepared.view(), prepared.vocab, job.train, hooks);
 
   const float weight = context_weight(job);
   std::unique_ptr<OutputFile> context_output, vocab_output, metrics_output;

@@ -79,6 +79,17 @@ Vocab Vocab::from_table(const StringTable& words, const VocabOptions& options,
   return vocab;
 }
 
+std::size_t Vocab::prefix_size(const std::int64_t* counts, std::size_t n,
+                               const VocabOptions& options) {
+  // Counts descend: the words that reach min_count come first.
+  const std::size_t reach = static_cast<std::size_t>(
+      std::partition_point(counts, counts + n,
+                           [&](std::int64_t c) { return c >= options.min_count; }) -
+      counts);
+  if (options.max_vocab > 0) return std::min(reach, static_cast<std::size_t>(options.max_vocab));
+  return reach;
+}
+
 StringTable Vocab::table_of(const std::vector<std::pair<std::string, std::int64_t>>& counts) {
   StringTable words;
   words.reserve(counts.size());

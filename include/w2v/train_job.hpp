@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "w2v/corpus.hpp"
+#include "w2v/corpus_source.hpp"
 #include "w2v/tokenizer.hpp"
 #include "w2v/train_options.hpp"
 #include "w2v/trainer.hpp"
@@ -13,31 +14,6 @@
 #include "w2v/vocab.hpp"
 
 namespace w2v {
-
-// Where the words come from and which of them count.
-struct CorpusOptions {
-  std::vector<std::string> inputs;  // files; "-" is standard input
-  TokenizerOptions tokenizer;
-  VocabOptions vocab;
-  std::string read_vocab;  // take the vocabulary and counts from this file instead
-};
-
-// Throws UsageError for an option out of range or standard input given twice; Error for an
-// input that cannot be opened.
-void validate(const CorpusOptions& options);
-
-struct PreparedCorpus {
-  Vocab vocab;
-  EncodedCorpus corpus;
-  TokenizerStats tokens;    // everything read, in or out of the vocabulary
-  std::int64_t bytes = 0;   // of text read
-  double read_seconds = 0;  // reading, counting and encoding
-};
-
-// Reads the inputs once and builds the vocabulary and the encoded corpus. Throws Error
-// for unreadable input, an empty corpus, or no word reaching min_count.
-PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
-                              const std::atomic<bool>* cancel = nullptr);
 
 // The whole `w2v train` job.
 struct TrainJob {
@@ -71,6 +47,7 @@ struct TrainReport {
   TokenizerStats tokens;
   std::int64_t bytes = 0;
   double read_seconds = 0;
+  std::string cache;  // the token cache the corpus was mapped from, if any
   TrainStats train;
   double seconds = 0;  // the whole job
 };

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "w2v/error.hpp"
 #include "w2v/huge_page_allocator.hpp"
 #include "w2v/output_file.hpp"
 #include "w2v/string_table.hpp"
@@ -39,6 +40,16 @@ class Vocab {
                            const VocabOptions& options) {
     return from_table(table_of(counts), options);
   }
+  // Builds from words already in vocabulary order (count descending, ties in byte order),
+  // word_of(i) and count_of(i) for i < n. Throws Error("<where>: ...") when they are not
+  // in that order or a word repeats, which a damaged file would show.
+  template <class WordOf, class CountOf>
+  static Vocab from_sorted(std::size_t n, WordOf word_of, CountOf count_of,
+                           const std::string& where);
+  // How many of the first words of a vocabulary whose counts are `counts` (descending)
+  // min_count and max_vocab keep: the vocabulary they give is always that prefix.
+  static std::size_t prefix_size(const std::int64_t* counts, std::size_t n,
+                                 const VocabOptions& options);
   // The pairs as a table, counts of a repeated word added up.
   static StringTable table_of(const std::vector<std::pair<std::string, std::int64_t>>& counts);
   // Reads `word count` lines (word2vec.c's -save-vocab layout; "-": standard input). Throws
@@ -71,5 +82,30 @@ class Vocab {
   std::int64_t total_ = 0;
   StringTable index_;
 };
+
+template <class WordOf, class CountOf>
+Vocab Vocab::from_sorted(std::size_t n, WordOf word_of, CountOf count_of,
+                         const std::string& where) {
+  Vocab vocab;
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < n; ++i) bytes += word_of(i).size();
+  vocab.counts_.reserve(n);
+  vocab.index_.reserve(n, bytes);
+  bool ordered = true;
+  vocab.index_.add_each(
+      n, word_of, [](std::size_t) { return 0; },
+      [&](std::size_t i, std::uint32_t id) {
+        const std::int64_t count = count_of(i);
+        if (id != i || count < 0 ||
+            (i > 0 && (count > count_of(i - 1) ||
+                       (count == count_of(i - 1) && !(word_of(i - 1) < word_of(i)))))) {
+          ordered = false;
+        }
+        vocab.counts_.push_back(count);
+        vocab.total_ += count;
+      });
+  if (!ordered) throw Error(where + ": the words are not in vocabulary order, or repeat");
+  return vocab;
+}
 
 }  // namespace w2v

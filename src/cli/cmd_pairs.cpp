@@ -63,8 +63,10 @@ void run(PairsFlags& f, const Context& context) {
   PairGenerator generator(subsampler, noise, f.train, Rng(f.train.seed, 0));
   PairWriter writer(prepared.vocab, f.limit, out);
   bool more = true;
-  for (const CorpusChunk& chunk : make_chunks(prepared.corpus)) {
-    for_each_sentence(prepared.corpus, chunk, [&](const std::uint32_t* ids, std::size_t size) {
+  const CorpusView view = prepared.view();
+  std::vector<std::uint32_t> sentence;
+  for (const CorpusChunk& chunk : make_chunks(view)) {
+    for_each_sentence(view, chunk, sentence, [&](const std::uint32_t* ids, std::size_t size) {
       if (!more) return;
       generator.sentence(ids, size, [&](const PairBlock& block) {
         if (more) more = writer.write(block);
@@ -92,6 +94,7 @@ void register_pairs(CLI::App& app, Context& context) {
   add_config_option(*cmd, flags->config);
   cmd->callback([cmd, flags, &context] {
     apply_config_file(*cmd, flags->config);
+    note_tokenizer_options(*cmd, flags->corpus);
     run(*flags, context);
   });
 }

@@ -14,6 +14,11 @@ namespace w2v::cli {
 namespace {
 
 void log_corpus(const TrainReport& r) {
+  if (!r.cache.empty()) {
+    spdlog::info("mapped the token cache {} in {:.2f} s; vocabulary: {} words, {} tokens in it",
+                 r.cache, r.read_seconds, r.vocab_size, r.corpus_words);
+    return;
+  }
   spdlog::info("read {} words ({:.1f} MB) in {:.2f} s; vocabulary: {} words, {} tokens in it",
                r.tokens.words, static_cast<double>(r.bytes) / 1e6, r.read_seconds, r.vocab_size,
                r.corpus_words);
@@ -105,6 +110,7 @@ void register_train(CLI::App& app, Context& context) {
   add_train_options(cmd, job.get(), flags.get());
   cmd->callback([cmd, job, flags, &context] {
     apply_config_file(*cmd, flags->config);
+    note_tokenizer_options(*cmd, job->corpus);
     run(*job, *flags, context);
   });
 }

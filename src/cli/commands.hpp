@@ -16,6 +16,7 @@ struct Context {
 // One registration function per subcommand (cmd_<name>.cpp): adds the subcommand, its
 // options and a callback that calls into the library.
 void register_train(CLI::App& app, Context& context);
+void register_prepare(CLI::App& app, Context& context);
 void register_pairs(CLI::App& app, Context& context);
 void register_nearest(CLI::App& app, Context& context);
 void register_analogy(CLI::App& app, Context& context);

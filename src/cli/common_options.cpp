@@ -25,6 +25,14 @@ void add_corpus_options(CLI::App& command, CorpusOptions& corpus) {
                    "(other scripts unchanged)");
   command.add_option("--read-vocab", corpus.read_vocab,
                      "Take the vocabulary and counts from this `word count` file");
+  command.add_option("--cache", corpus.cache_dir,
+                     "Keep a token cache of the corpus in this folder and reuse it while the "
+                     "inputs and tokenizer options are unchanged (see `w2v prepare`)");
+}
+
+void note_tokenizer_options(const CLI::App& command, CorpusOptions& corpus) {
+  corpus.tokenizer_given =
+      command.count("--lowercase") > 0 || command.count("--max-word-bytes") > 0;
 }
 
 void add_sampling_options(CLI::App& command, TrainOptions& train, SamplingFlags& flags) {

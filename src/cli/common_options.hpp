@@ -17,6 +17,9 @@ struct SamplingFlags {
 };
 
 void add_corpus_options(CLI::App& command, CorpusOptions& corpus);
+// Once the command line (and config file) is parsed: whether tokenizer options were given,
+// which a token cache made with others must then match.
+void note_tokenizer_options(const CLI::App& command, CorpusOptions& corpus);
 void add_sampling_options(CLI::App& command, TrainOptions& train, SamplingFlags& flags);
 // Copies the string-valued flags into `train`; throws UsageError on a bad value.
 void apply_sampling_flags(const SamplingFlags& flags, TrainOptions& train);

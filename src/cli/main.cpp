@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
   w2v::cli::Context context;
   context.interrupted = &interrupted;
   w2v::cli::register_train(app, context);
+  w2v::cli::register_prepare(app, context);
   w2v::cli::register_pairs(app, context);
   w2v::cli::register_nearest(app, context);
   w2v::cli::register_analogy(app, context);

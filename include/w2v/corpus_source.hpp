@@ -1,0 +1,66 @@
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "w2v/corpus.hpp"
+#include "w2v/output_file.hpp"
+#include "w2v/token_cache.hpp"
+#include "w2v/tokenizer.hpp"
+#include "w2v/vocab.hpp"
+
+namespace w2v {
+
+// Where the words come from and which of them count.
+struct CorpusOptions {
+  // Text files ("-" is standard input), or one token cache (told by its first bytes).
+  std::vector<std::string> inputs;
+  TokenizerOptions tokenizer;
+  // Set when the tokenizer options were given rather than defaulted: a token cache made
+  // with others is then an error instead of the cache's options applying.
+  bool tokenizer_given = false;
+  VocabOptions vocab;
+  std::string read_vocab;  // take the vocabulary and counts from this file instead
+  // Make and reuse a token cache of the text inputs in this folder, keyed by the inputs'
+  // paths, sizes and modification times and the tokenizer options.
+  std::string cache_dir;
+};
+
+// Throws UsageError for an option out of range or standard input given twice; Error for an
+// input that cannot be opened.
+void validate(const CorpusOptions& options);
+
+// The corpus ready to train on: the vocabulary in use and the ids, in memory or mapped
+// from a token cache.
+struct PreparedCorpus {
+  Vocab vocab;
+  EncodedCorpus corpus;                     // in memory; empty when `cache` holds the ids
+  std::shared_ptr<const TokenCache> cache;  // the mapped corpus, when there is one
+  TokenizerStats tokens;                    // everything read, in or out of the vocabulary
+  std::int64_t bytes = 0;                   // of text read
+  std::int64_t words = 0;                   // tokens in the vocabulary
+  double read_seconds = 0;                  // reading, counting and encoding (or mapping)
+  bool from_cache = false;                  // read from a token cache rather than text
+
+  // What training reads.
+  CorpusView view() const;
+};
+
+// Reads the inputs once and builds the vocabulary and the encoded corpus, or maps a token
+// cache (an input that is one, or options.cache_dir's). Throws Error for unreadable input,
+// an empty corpus, no word reaching min_count, or a damaged or mismatched cache.
+PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
+                              const std::atomic<bool>* cancel = nullptr);
+
+// `w2v prepare`: reads the text inputs once and writes a token cache of them to `out` (the
+// caller commits it). Returns what the cache's header holds.
+TokenCacheInfo write_token_cache(const CorpusOptions& options, int threads, ByteSink& out,
+                                 const std::atomic<bool>* cancel = nullptr);
+
+// The file in options.cache_dir that holds the token cache of these inputs and tokenizer
+// options.
+std::string cache_path(const CorpusOptions& options);
+
+}  // namespace w2v

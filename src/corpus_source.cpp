@@ -1,0 +1,232 @@
+#include "w2v/corpus_source.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "w2v/error.hpp"
+#include "w2v/input_file.hpp"
+#include "w2v/output_file.hpp"
+
+namespace w2v {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string describe_inputs(const std::vector<std::string>& inputs) {
+  std::string s;
+  for (const auto& in : inputs) {
+    if (!s.empty()) s += ", ";
+    s += in == "-" ? "standard input" : "'" + in + "'";
+  }
+  return s;
+}
+
+std::string min_count_message(std::string_view word, std::int64_t count,
+                              const VocabOptions& options) {
+  return "no word reaches --min-count " + std::to_string(options.min_count) +
+         " (the most frequent word, '" + std::string(word) + "', occurs " + std::to_string(count) +
+         " times)";
+}
+
+const char* on_off(bool v) { return v ? "on" : "off"; }
+
+// The cache's tokenizer options must be the ones asked for, when they were asked for.
+void check_tokenizer(const TokenCache& cache, const CorpusOptions& options) {
+  const TokenizerOptions& made = cache.info().tokenizer;
+  const TokenizerOptions& asked = options.tokenizer;
+  const std::string made_with = "the token cache '" + cache.path() + "' was made with ";
+  if (!options.tokenizer_given) return;
+  if (made.lowercase != asked.lowercase) {
+    throw UsageError(made_with + "--lowercase " + on_off(made.lowercase) +
+                     ", the command line asks for " + on_off(asked.lowercase));
+  }
+  if (made.max_word_bytes != asked.max_word_bytes) {
+    throw UsageError(made_with + "--max-word-bytes " + std::to_string(made.max_word_bytes) +
+                     ", the command line asks for " + std::to_string(asked.max_word_bytes));
+  }
+}
+
+PreparedCorpus from_cache(std::shared_ptr<const TokenCache> cache, const CorpusOptions& options,
+                          Clock::time_point start) {
+  if (!options.read_vocab.empty()) {
+    throw UsageError("--read-vocab cannot be used with a token cache, whose vocabulary is fixed");
+  }
+  check_tokenizer(*cache, options);
+  PreparedCorpus prepared;
+  prepared.vocab = cache->vocab(options.vocab);
+  if (prepared.vocab.empty()) {
+    if (cache->words() == 0) throw Error("the token cache '" + cache->path() + "' holds no words");
+    const Vocab first = cache->vocab(VocabOptions{0, 1});
+    throw Error(min_count_message(first.word(0), first.count(0), options.vocab));
+  }
+  prepared.words = prepared.vocab.total_count();
+  prepared.tokens = cache->info().tokens;
+  prepared.bytes = cache->info().bytes;
+  prepared.cache = std::move(cache);
+  prepared.from_cache = true;
+  prepared.read_seconds = seconds_since(start);
+  return prepared;
+}
+
+// A token cache in options.cache_dir that opens and matches, or null.
+std::shared_ptr<const TokenCache> reusable_cache(const std::string& path,
+                                                 const CorpusOptions& options,
+                                                 const std::atomic<bool>* cancel) {
+  if (!TokenCache::is_cache(path)) return nullptr;
+  try {
+    auto cache = std::make_shared<const TokenCache>(path, cancel);
+    const TokenCacheInfo& info = cache->info();
+    if (info.inputs == identify_inputs(options.inputs) &&
+        info.tokenizer.lowercase == options.tokenizer.lowercase &&
+        info.tokenizer.max_word_bytes == options.tokenizer.max_word_bytes) {
+      return cache;
+    }
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const Error&) {
+    // A damaged or older cache is made again.
+  }
+  return nullptr;
+}
+
+std::uint64_t fnv1a(std::string_view bytes, std::uint64_t h = 0xCBF29CE484222325ull) {
+  for (const char c : bytes) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ull;
+  return h;
+}
+
+}  // namespace
+
+void validate(const CorpusOptions& options) {
+  if (options.inputs.empty()) throw UsageError("no input: give one or more corpus files, or -");
+  validate(options.tokenizer);
+  validate(options.vocab);
+  std::vector<std::string> paths = options.inputs, names(options.inputs.size(), "the corpus");
+  if (!options.read_vocab.empty()) {
+    paths.push_back(options.read_vocab);
+    names.push_back("--read-vocab");
+  }
+  check_inputs(paths, names);
+}
+
+PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
+                              const std::atomic<bool>* cancel) {
+  validate(options);
+  const Clock::time_point start = Clock::now();
+  if (options.inputs.size() == 1 && options.inputs[0] != "-" &&
+      TokenCache::is_cache(options.inputs[0])) {
+    if (!options.cache_dir.empty()) {
+      throw UsageError("--cache makes token caches of text: '" + options.inputs[0] +
+                       "' is one already");
+    }
+    return from_cache(std::make_shared<const TokenCache>(options.inputs[0], cancel), options,
+                      start);
+  }
+  if (!options.cache_dir.empty()) {
+    if (!options.read_vocab.empty()) {
+      throw UsageError("--read-vocab cannot be used with --cache: a token cache keeps every word");
+    }
+    const std::string path = cache_path(options);
+    auto cache = reusable_cache(path, options, cancel);
+    if (!cache) {
+      OutputFile out(path, cancel);
+      write_token_cache(options, threads, out, cancel);
+      out.commit();
+      cache = std::make_shared<const TokenCache>(path, cancel);
+    }
+    return from_cache(std::move(cache), options, start);
+  }
+  for (const std::string& input : options.inputs) {
+    if (input != "-" && TokenCache::is_cache(input)) {
+      throw UsageError("'" + input + "' is a token cache: give it as the only input");
+    }
+  }
+  CountedCorpus counted = CountedCorpus::read(options.inputs, options.tokenizer, threads, cancel);
+  if (counted.stats().words == 0) {
+    throw Error("the corpus is empty: no words in " + describe_inputs(options.inputs));
+  }
+  StringTable vocab_file_words;
+  if (!options.read_vocab.empty()) {
+    vocab_file_words = Vocab::table_of(Vocab::read_counts(options.read_vocab, cancel));
+    if (vocab_file_words.size() == 0) {
+      throw Error("the vocabulary '" + options.read_vocab + "' is empty");
+    }
+  }
+  const StringTable& words = options.read_vocab.empty() ? counted.words() : vocab_file_words;
+  PreparedCorpus prepared;
+  VocabIds vocab_ids;
+  prepared.vocab = Vocab::from_table(words, options.vocab, &vocab_ids);
+  if (prepared.vocab.empty()) {
+    std::uint32_t best = 0;
+    for (std::uint32_t id = 1; id < words.size(); ++id) {
+      if (words.count(id) > words.count(best)) best = id;
+    }
+    throw Error(min_count_message(words.word(best), words.count(best), options.vocab));
+  }
+  prepared.tokens = counted.stats();
+  prepared.bytes = counted.bytes();
+  prepared.corpus = std::move(counted).encode(prepared.vocab, threads,
+                                              options.read_vocab.empty() ? &vocab_ids : nullptr);
+  prepared.words = prepared.corpus.words;
+  if (prepared.words == 0) {
+    throw Error("no word of " + describe_inputs(options.inputs) + " is in the vocabulary");
+  }
+  prepared.read_seconds = seconds_since(start);
+  return prepared;
+}
+
+CorpusView PreparedCorpus::view() const {
+  const auto vocab_size = static_cast<std::uint32_t>(vocab.size());
+  return cache ? cache->view(vocab_size) : view_of(corpus, vocab_size);
+}
+
+std::string cache_path(const CorpusOptions& options) {
+  std::string key = "w2v token cache " + std::to_string(kTokenCacheVersion) + "\n" +
+                    std::to_string(options.tokenizer.max_word_bytes) + " " +
+                    on_off(options.tokenizer.lowercase) + "\n";
+  for (const CacheInput& in : identify_inputs(options.inputs)) {
+    key += in.path + "\n" + std::to_string(in.size) + " " + std::to_string(in.mtime_ns) + "\n";
+  }
+  char name[40];
+  std::snprintf(name, sizeof name, "w2v-%016llx.w2vc", static_cast<unsigned long long>(fnv1a(key)));
+  return options.cache_dir + "/" + name;
+}
+
+TokenCacheInfo write_token_cache(const CorpusOptions& options, int threads, ByteSink& out,
+                                 const std::atomic<bool>* cancel) {
+  validate(options);
+  if (!options.read_vocab.empty()) {
+    throw UsageError("--read-vocab has no place in a token cache, which keeps every word");
+  }
+  for (const std::string& input : options.inputs) {
+    if (input != "-" && TokenCache::is_cache(input)) {
+      throw UsageError("'" + input + "' is a token cache already; give the text it came from");
+    }
+  }
+  TokenCacheInfo info;
+  info.tokenizer = options.tokenizer;
+  for (const std::string& input : options.inputs) {
+    info.inputs.push_back(input == "-" ? CacheInput{"-", 0, 0} : identify_inputs({input})[0]);
+  }
+  CountedCorpus counted = CountedCorpus::read(options.inputs, options.tokenizer, threads, cancel);
+  if (counted.stats().words == 0) {
+    throw Error("the corpus is empty: no words in " + describe_inputs(options.inputs));
+  }
+  info.tokens = counted.stats();
+  info.bytes = counted.bytes();
+  VocabIds vocab_ids;
+  const Vocab every = Vocab::from_table(counted.words(), VocabOptions{0, 0}, &vocab_ids);
+  const EncodedCorpus encoded = std::move(counted).encode(every, threads, &vocab_ids);
+  TokenCacheWriter writer(out, info, every);
+  for (const IdVector& block : encoded.blocks) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) throw Interrupted();
+    writer.add_block({block.data(), block.size()});
+  }
+  writer.finish();
+  return info;
+}
+
+}  // namespace w2v
