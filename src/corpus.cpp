@@ -10,6 +10,7 @@
 #include "detail/parallel.hpp"
 #include "w2v/error.hpp"
 #include "w2v/input.hpp"
+#include "w2v/scratch_file.hpp"
 #include "w2v/vocab.hpp"
 
 namespace w2v {
@@ -147,7 +148,39 @@ struct alignas(64) ReadingThread {
   StringTable table;
   Tokenizer tokenizer;
   std::vector<std::pair<BlockQueue::Ticket, IdVector>> blocks;
+  // Blocks that went to the scratch file: where, and how many ids.
+  std::vector<std::pair<BlockQueue::Ticket, std::pair<std::uint64_t, std::uint32_t>>> spilled;
   std::int64_t bytes = 0;
+};
+
+// Where the reading threads' blocks go: memory up to the budget, then the scratch file.
+class BlockStore {
+ public:
+  BlockStore(std::uint64_t budget, std::string folder)
+      : budget_(budget), folder_(std::move(folder)) {}
+
+  // Keeps `ids` in memory (returns true) or appends them to the scratch file, setting
+  // `offset`.
+  bool keep(const IdVector& ids, std::uint64_t& offset) {
+    const std::uint64_t bytes = ids.size() * sizeof(std::uint32_t);
+    total_.fetch_add(bytes, std::memory_order_relaxed);
+    if (in_memory_.fetch_add(bytes) + bytes <= budget_) return true;
+    in_memory_.fetch_sub(bytes);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!scratch_) scratch_ = std::make_unique<ScratchFile>(folder_);
+    offset = scratch_->size();
+    scratch_->write(ids.data(), bytes);
+    return false;
+  }
+  std::unique_ptr<ScratchFile> take_scratch() { return std::move(scratch_); }
+  std::uint64_t total() const { return total_.load(); }
+
+ private:
+  std::uint64_t budget_;
+  std::string folder_;
+  std::atomic<std::uint64_t> in_memory_{0}, total_{0};
+  std::mutex mutex_;
+  std::unique_ptr<ScratchFile> scratch_;
 };
 
 // Reading threads worth starting: no more than the inputs have blocks (a thread costs a
@@ -218,13 +251,15 @@ std::vector<CorpusChunk> make_chunks(const CorpusView& corpus) {
 }
 
 CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
-                                  const TokenizerOptions& options, int threads,
+                                  const ReadOptions& options, int threads,
                                   const std::atomic<bool>* cancel) {
-  validate(options);
+  validate(options.tokenizer);
   CountedCorpus corpus;
   threads = reading_threads(inputs, threads);
-  std::vector<ReadingThread> readers(static_cast<std::size_t>(threads), ReadingThread(options));
+  std::vector<ReadingThread> readers(static_cast<std::size_t>(threads),
+                                     ReadingThread(options.tokenizer));
   BlockQueue queue(inputs, cancel);
+  BlockStore store(options.memory_budget, options.spill_dir);
   detail::FirstException error;
 #pragma omp parallel num_threads(threads)
   error.run([&] {
@@ -244,7 +279,12 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
             text.text.view(), text.continues_word,
             [&](std::string_view word) { counter.word(word); }, [&] { counter.sentence_end(); });
       }
-      reader.blocks.emplace_back(ticket, std::move(ids));
+      std::uint64_t offset = 0;
+      if (store.keep(ids, offset)) {
+        reader.blocks.emplace_back(ticket, std::move(ids));
+      } else {
+        reader.spilled.push_back({ticket, {offset, static_cast<std::uint32_t>(ids.size())}});
+      }
       reader.bytes += static_cast<std::int64_t>(text.text.size());
     }
   });
@@ -252,19 +292,39 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
 
   std::vector<std::pair<BlockQueue::Ticket, Block>> blocks;
   for (std::size_t t = 0; t < readers.size(); ++t) {
+    const auto table = static_cast<std::uint32_t>(t);
     for (auto& [ticket, ids] : readers[t].blocks) {
-      blocks.push_back({ticket, Block{static_cast<std::uint32_t>(t), std::move(ids)}});
+      Block block;
+      block.table = table;
+      block.ids = std::move(ids);
+      blocks.push_back({ticket, std::move(block)});
+    }
+    for (const auto& [ticket, where] : readers[t].spilled) {
+      Block block;
+      block.table = table;
+      block.spill_offset = where.first;
+      block.spill_count = where.second;
+      blocks.push_back({ticket, std::move(block)});
     }
     corpus.bytes_ += readers[t].bytes;
   }
+  corpus.spill_ = store.take_scratch();
+  corpus.id_bytes_ = store.total();
   std::sort(blocks.begin(), blocks.end(),
             [](const auto& a, const auto& b) { return a.first.sequence < b.first.sequence; });
   // The last line of a file ends a sentence even without a newline. Backwards, the first
   // block of an input that holds words is its last.
   std::size_t ended_input = inputs.size();
   for (std::size_t b = blocks.size(); b-- > 0;) {
-    if (blocks[b].first.input != ended_input && !blocks[b].second.ids.empty()) {
-      end_sentence(blocks[b].second.ids);
+    Block& block = blocks[b].second;
+    const bool words =
+        block.spill_offset == UINT64_MAX ? !block.ids.empty() : block.spill_count > 0;
+    if (blocks[b].first.input != ended_input && words) {
+      if (block.spill_offset == UINT64_MAX) {
+        end_sentence(block.ids);
+      } else {
+        block.end_sentence = true;
+      }
       ended_input = blocks[b].first.input;
     }
   }
@@ -292,9 +352,11 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
   return corpus;
 }
 
-EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads, const VocabIds* vocab_ids) && {
+std::vector<const std::uint32_t*> CountedCorpus::table_maps(const Vocab& vocab, int threads,
+                                                            const VocabIds* vocab_ids,
+                                                            std::vector<VocabIds>& storage) {
   // Per table, table id -> vocabulary id; the first table's is vocab_ids itself.
-  std::vector<VocabIds> to_vocab(tables_.size());
+  storage.assign(tables_.size(), VocabIds());
   std::vector<const std::uint32_t*> maps(tables_.size());
   for (std::size_t t = 0; t < tables_.size(); ++t) {
     if (t == 0 && vocab_ids != nullptr) {
@@ -302,7 +364,7 @@ EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads, const Vocab
       continue;
     }
     const StringTable& table = tables_[t];
-    auto& map = to_vocab[t];
+    auto& map = storage[t];
     map.resize(table.size());
     maps[t] = map.data();
 #pragma omp parallel for schedule(static) num_threads(threads)
@@ -317,6 +379,37 @@ EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads, const Vocab
   tables_.clear();
   tables_.shrink_to_fit();
   first_table_ids_.clear();
+  return maps;
+}
+
+namespace {
+
+// Maps a block's table ids onto vocabulary ids in place, dropping words outside the
+// vocabulary and sentences left empty; returns how many words stay.
+std::int64_t map_block(IdVector& ids, const std::uint32_t* map) {
+  std::size_t kept = 0;
+  std::int64_t words = 0;
+  for (const std::uint32_t id : ids) {
+    if (id == kSentenceEnd) {
+      if (kept > 0 && ids[kept - 1] != kSentenceEnd) ids[kept++] = kSentenceEnd;
+      continue;
+    }
+    const std::uint32_t v = map[id];
+    if (v != Vocab::kNotFound) {
+      ids[kept++] = v;
+      ++words;
+    }
+  }
+  ids.resize(kept);
+  return words;
+}
+
+}  // namespace
+
+EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads, const VocabIds* vocab_ids) && {
+  if (spilled()) throw std::logic_error("CountedCorpus::encode: the corpus spilled");
+  std::vector<VocabIds> to_vocab;
+  const std::vector<const std::uint32_t*> maps = table_maps(vocab, threads, vocab_ids, to_vocab);
 
   EncodedCorpus corpus;
   corpus.blocks.resize(blocks_.size());
@@ -324,20 +417,8 @@ EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads, const Vocab
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(+ : words)
   for (std::size_t b = 0; b < blocks_.size(); ++b) {
     IdVector& ids = blocks_[b].ids;
-    const std::uint32_t* map = maps[blocks_[b].table];
-    std::size_t kept = 0;
-    for (const std::uint32_t id : ids) {
-      if (id == kSentenceEnd) {
-        if (kept > 0 && ids[kept - 1] != kSentenceEnd) ids[kept++] = kSentenceEnd;
-        continue;
-      }
-      const std::uint32_t v = map[id];
-      if (v != Vocab::kNotFound) {
-        ids[kept++] = v;
-        ++words;
-      }
-    }
-    ids.resize(kept);
+    words += map_block(ids, maps[blocks_[b].table]);
+    const std::size_t kept = ids.size();
     // Copying into a right-sized vector costs fresh pages; it pays only when a lot of the
     // block was dropped.
     if (ids.capacity() > 2 * kept) ids.shrink_to_fit();
@@ -349,6 +430,44 @@ EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads, const Vocab
                       corpus.blocks.end());
   corpus.words = words;
   return corpus;
+}
+
+void CountedCorpus::encode_into(const Vocab& vocab, int threads, const VocabIds* vocab_ids,
+                                const std::function<void(IdSpan)>& sink,
+                                const std::atomic<bool>* cancel) && {
+  std::vector<VocabIds> to_vocab;
+  const std::vector<const std::uint32_t*> maps = table_maps(vocab, threads, vocab_ids, to_vocab);
+  if (spill_) spill_->flush();
+  // A few blocks at a time, mapped on every thread, handed on in order.
+  const std::size_t batch = 2 * static_cast<std::size_t>(std::max(threads, 1));
+  std::vector<IdVector> work(batch);
+  for (std::size_t first = 0; first < blocks_.size(); first += batch) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) throw Interrupted();
+    const std::size_t n = std::min(batch, blocks_.size() - first);
+    detail::FirstException error;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (std::size_t i = 0; i < n; ++i) {
+      error.run([&] {
+        Block& block = blocks_[first + i];
+        IdVector& ids = work[i];
+        if (block.spill_offset == UINT64_MAX) {
+          ids.swap(block.ids);
+        } else {
+          ids.resize(block.spill_count);
+          spill_->read(block.spill_offset, ids.data(), ids.size() * sizeof(std::uint32_t));
+          if (block.end_sentence) end_sentence(ids);
+        }
+        map_block(ids, maps[block.table]);
+      });
+    }
+    error.rethrow();
+    for (std::size_t i = 0; i < n; ++i) {
+      sink({work[i].data(), work[i].size()});
+      IdVector().swap(work[i]);
+    }
+  }
+  blocks_.clear();
+  spill_.reset();
 }
 
 }  // namespace w2v

@@ -1,11 +1,16 @@
 #include "w2v/corpus_source.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 
 #include "w2v/error.hpp"
 #include "w2v/input_file.hpp"
 #include "w2v/output_file.hpp"
+#include "w2v/scratch_file.hpp"
+#include "w2v/system_memory.hpp"
 
 namespace w2v {
 namespace {
@@ -93,6 +98,14 @@ std::shared_ptr<const TokenCache> reusable_cache(const std::string& path,
   return nullptr;
 }
 
+ReadOptions read_options(const CorpusOptions& options) {
+  ReadOptions read;
+  read.tokenizer = options.tokenizer;
+  read.memory_budget = options.memory_limit > 0 ? options.memory_limit : default_memory_limit();
+  read.spill_dir = options.spill_dir.empty() ? "." : options.spill_dir;
+  return read;
+}
+
 std::uint64_t fnv1a(std::string_view bytes, std::uint64_t h = 0xCBF29CE484222325ull) {
   for (const char c : bytes) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ull;
   return h;
@@ -110,6 +123,13 @@ void validate(const CorpusOptions& options) {
     names.push_back("--read-vocab");
   }
   check_inputs(paths, names);
+  if (!options.spill_dir.empty()) {
+    struct stat st {};
+    if (::stat(options.spill_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) ||
+        ::access(options.spill_dir.c_str(), W_OK | X_OK) != 0) {
+      throw Error("--spill-dir '" + options.spill_dir + "': not a folder w2v can write to");
+    }
+  }
 }
 
 PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
@@ -144,7 +164,8 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
       throw UsageError("'" + input + "' is a token cache: give it as the only input");
     }
   }
-  CountedCorpus counted = CountedCorpus::read(options.inputs, options.tokenizer, threads, cancel);
+  CountedCorpus counted =
+      CountedCorpus::read(options.inputs, read_options(options), threads, cancel);
   if (counted.stats().words == 0) {
     throw Error("the corpus is empty: no words in " + describe_inputs(options.inputs));
   }
@@ -168,9 +189,27 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
   }
   prepared.tokens = counted.stats();
   prepared.bytes = counted.bytes();
-  prepared.corpus = std::move(counted).encode(prepared.vocab, threads,
-                                              options.read_vocab.empty() ? &vocab_ids : nullptr);
-  prepared.words = prepared.corpus.words;
+  const VocabIds* ids = options.read_vocab.empty() ? &vocab_ids : nullptr;
+  if (counted.spilled()) {
+    // More ids than the memory limit: a token cache of the vocabulary in use, in a scratch
+    // file, mapped; the system frees it when the process ends.
+    TokenCacheInfo info;
+    info.tokenizer = options.tokenizer;
+    info.tokens = prepared.tokens;
+    info.bytes = prepared.bytes;
+    ScratchFile scratch(options.spill_dir);
+    TokenCacheWriter writer(scratch, info, prepared.vocab);
+    std::move(counted).encode_into(
+        prepared.vocab, threads, ids, [&](IdSpan block) { writer.add_block(block); }, cancel);
+    writer.finish();
+    scratch.flush();
+    prepared.cache = std::make_shared<const TokenCache>(scratch.path(), cancel);
+    prepared.words = prepared.vocab.total_count();
+    prepared.spilled = true;
+  } else {
+    prepared.corpus = std::move(counted).encode(prepared.vocab, threads, ids);
+    prepared.words = prepared.corpus.words;
+  }
   if (prepared.words == 0) {
     throw Error("no word of " + describe_inputs(options.inputs) + " is in the vocabulary");
   }
@@ -211,7 +250,8 @@ TokenCacheInfo write_token_cache(const CorpusOptions& options, int threads, Byte
   for (const std::string& input : options.inputs) {
     info.inputs.push_back(input == "-" ? CacheInput{"-", 0, 0} : identify_inputs({input})[0]);
   }
-  CountedCorpus counted = CountedCorpus::read(options.inputs, options.tokenizer, threads, cancel);
+  CountedCorpus counted =
+      CountedCorpus::read(options.inputs, read_options(options), threads, cancel);
   if (counted.stats().words == 0) {
     throw Error("the corpus is empty: no words in " + describe_inputs(options.inputs));
   }
@@ -219,12 +259,9 @@ TokenCacheInfo write_token_cache(const CorpusOptions& options, int threads, Byte
   info.bytes = counted.bytes();
   VocabIds vocab_ids;
   const Vocab every = Vocab::from_table(counted.words(), VocabOptions{0, 0}, &vocab_ids);
-  const EncodedCorpus encoded = std::move(counted).encode(every, threads, &vocab_ids);
   TokenCacheWriter writer(out, info, every);
-  for (const IdVector& block : encoded.blocks) {
-    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) throw Interrupted();
-    writer.add_block({block.data(), block.size()});
-  }
+  std::move(counted).encode_into(
+      every, threads, &vocab_ids, [&](IdSpan block) { writer.add_block(block); }, cancel);
   writer.finish();
   return info;
 }

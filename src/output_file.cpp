@@ -108,6 +108,10 @@ bool process_alive(long pid) {
 
 }  // namespace
 
+std::string OutputPath::folder() const {
+  return kind == OutputKind::kFile ? folder_of(target) : std::string();
+}
+
 OutputPath check_output(const std::string& path) {
   if (path.empty()) throw UsageError("an output path is empty");
   OutputPath out;

@@ -56,14 +56,17 @@ TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
     }
   }
 
-  PreparedCorpus prepared = prepare_corpus(job.corpus, job.train.threads, hooks.cancel);
+  CorpusOptions corpus = job.corpus;
+  if (corpus.spill_dir.empty()) corpus.spill_dir = paths[0].folder();
+  PreparedCorpus prepared = prepare_corpus(corpus, job.train.threads, hooks.cancel);
   TrainReport report;
   report.vocab_size = prepared.vocab.size();
   report.corpus_words = prepared.words;
   report.tokens = prepared.tokens;
   report.bytes = prepared.bytes;
   report.read_seconds = prepared.read_seconds;
-  if (prepared.cache) report.cache = prepared.cache->path();
+  report.spilled = prepared.spilled;
+  if (prepared.cache && !prepared.spilled) report.cache = prepared.cache->path();
   if (on_corpus) on_corpus(report);
 
   Model model = make_model(prepared.vocab.size(), job.train);

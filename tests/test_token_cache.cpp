@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -171,6 +172,34 @@ TEST_SUITE("token_cache") {
       CHECK(mapped.words == memory.words);
       CHECK(mapped.tokens.words == memory.tokens.words);
     }
+  }
+
+  TEST_CASE("past the memory limit, ids spill to a scratch file and train the same") {
+    TempDir dir;
+    // Several 2 MB reading blocks, so that some stay in memory and some spill.
+    std::string text;
+    while (text.size() < (5u << 20)) text += make_text(2000);
+    write_file(dir.file("big.txt"), text);
+    w2v::CorpusOptions options;
+    options.inputs = {dir.file("big.txt")};
+    options.vocab = {3, 0};
+    const w2v::PreparedCorpus memory = w2v::prepare_corpus(options, 2);
+    CHECK(!memory.spilled);
+    options.memory_limit = 1 << 20;
+    options.spill_dir = dir.path();
+    const w2v::PreparedCorpus spilled = w2v::prepare_corpus(options, 2);
+    CHECK(spilled.spilled);
+    CHECK(spilled.words == memory.words);
+    CHECK(sentences(spilled.view(), spilled.vocab) == sentences(memory.view(), memory.vocab));
+    // The scratch file has no name: nothing is left in the folder.
+    CHECK(dir.list() == std::set<std::string>{"big.txt"});
+    // A cache made under the limit is the same file, byte for byte.
+    w2v::StringSink unlimited, limited;
+    options.memory_limit = 0;
+    w2v::write_token_cache(options, 2, unlimited);
+    options.memory_limit = 1 << 20;
+    w2v::write_token_cache(options, 2, limited);
+    CHECK(limited.str() == unlimited.str());
   }
 
   TEST_CASE("--cache makes a cache once and reuses it until an input changes") {

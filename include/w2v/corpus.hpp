@@ -2,6 +2,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -100,36 +102,70 @@ void for_each_sentence(const EncodedCorpus& corpus, const CorpusChunk& chunk, F&
 // Builds an EncodedCorpus from ids given per sentence (for tests and small inputs).
 EncodedCorpus encode_sentences(const std::vector<std::vector<std::uint32_t>>& sentences);
 
+// How the inputs are read.
+struct ReadOptions {
+  TokenizerOptions tokenizer;
+  // Bytes of ids kept in memory while reading; blocks past it go to a scratch file in
+  // spill_dir ("." when empty), so that memory stays flat whatever the corpus length.
+  std::uint64_t memory_budget = UINT64_MAX;
+  std::string spill_dir;
+};
+
+class ScratchFile;
+
 // What one pass over the inputs found: every distinct word with its count, and every
 // token as a provisional id, ready to be mapped onto a vocabulary.
 class CountedCorpus {
  public:
   // Reads `inputs` ("-" is standard input) once, tokenizing and counting in parallel on
-  // `threads` threads. Stops with Error("interrupted") when *cancel becomes true.
-  // Throws Error when an input cannot be read.
-  static CountedCorpus read(const std::vector<std::string>& inputs, const TokenizerOptions& options,
+  // `threads` threads. Stops with Interrupted when *cancel becomes true. Throws Error when
+  // an input cannot be read, or the scratch file cannot be written.
+  static CountedCorpus read(const std::vector<std::string>& inputs, const ReadOptions& options,
                             int threads, const std::atomic<bool>* cancel = nullptr);
-
+  static CountedCorpus read(const std::vector<std::string>& inputs, const TokenizerOptions& options,
+                            int threads, const std::atomic<bool>* cancel = nullptr) {
+    ReadOptions read_options;
+    read_options.tokenizer = options;
+    return read(inputs, read_options, threads, cancel);
+  }
   // Every distinct word with its total count.
   const StringTable& words() const { return tables_[0]; }
-  // Maps each token to its id in `vocab`, dropping the others; frees this corpus.
-  // `vocab_ids`, when given, holds the vocabulary id of each entry of words() (as
-  // Vocab::from_table reports it), which spares looking every word up again.
+  // Maps each token to its id in `vocab`, dropping the others; frees this corpus. Only
+  // for a corpus that did not spill. `vocab_ids`, when given, holds the vocabulary id of
+  // each entry of words() (as Vocab::from_table reports it), which spares looking every
+  // word up again.
   EncodedCorpus encode(const Vocab& vocab, int threads, const VocabIds* vocab_ids = nullptr) &&;
+  // The same, block by block in corpus order, handing each to `sink` (valid during the
+  // call), so that only a few blocks are in memory at once; frees this corpus.
+  void encode_into(const Vocab& vocab, int threads, const VocabIds* vocab_ids,
+                   const std::function<void(IdSpan)>& sink,
+                   const std::atomic<bool>* cancel = nullptr) &&;
 
+  // True when some blocks went to the scratch file.
+  bool spilled() const { return spill_ != nullptr; }
+  // Bytes of ids of the whole corpus (sentence ends included).
+  std::uint64_t id_bytes() const { return id_bytes_; }
   const TokenizerStats& stats() const { return stats_; }
   std::int64_t bytes() const { return bytes_; }
 
  private:
   struct Block {
     std::uint32_t table = 0;  // which thread's table the ids refer to
-    IdVector ids;
+    IdVector ids;             // in memory, unless spilled
+    std::uint64_t spill_offset = UINT64_MAX;
+    std::uint32_t spill_count = 0;
+    bool end_sentence = false;  // a sentence end follows the ids (the input's last line)
   };
+  std::vector<const std::uint32_t*> table_maps(const Vocab& vocab, int threads,
+                                               const VocabIds* vocab_ids,
+                                               std::vector<VocabIds>& storage);
   // One per reading thread; after reading, the first holds every word and the total counts.
   std::vector<StringTable> tables_;
   // Per table after the first: id -> id of the same word in the first table.
   std::vector<std::vector<std::uint32_t>> first_table_ids_;
   std::vector<Block> blocks_;
+  std::shared_ptr<ScratchFile> spill_;  // shared by copies (tests copy unspilled corpora)
+  std::uint64_t id_bytes_ = 0;
   TokenizerStats stats_;
   std::int64_t bytes_ = 0;
 };

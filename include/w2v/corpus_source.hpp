@@ -26,6 +26,11 @@ struct CorpusOptions {
   // Make and reuse a token cache of the text inputs in this folder, keyed by the inputs'
   // paths, sizes and modification times and the tokenizer options.
   std::string cache_dir;
+  // Bytes of the corpus's ids kept in memory; past it, text is read into a scratch file in
+  // spill_dir and the corpus trained from a token cache made there, mapped. 0: half of the
+  // memory this process may use (system_memory.hpp).
+  std::uint64_t memory_limit = 0;
+  std::string spill_dir;  // "." when empty
 };
 
 // Throws UsageError for an option out of range or standard input given twice; Error for an
@@ -43,6 +48,7 @@ struct PreparedCorpus {
   std::int64_t words = 0;                   // tokens in the vocabulary
   double read_seconds = 0;                  // reading, counting and encoding (or mapping)
   bool from_cache = false;                  // read from a token cache rather than text
+  bool spilled = false;  // the ids outgrew the memory limit: mapped from a scratch file
 
   // What training reads.
   CorpusView view() const;

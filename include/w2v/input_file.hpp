@@ -12,8 +12,8 @@ namespace w2v {
 std::string input_name(const std::string& path);
 
 // Checks that `path` can be opened for reading and is a file, a FIFO, a terminal or
-// /dev/null, not a directory or another device (/dev/zero would never end). Throws Error naming the path.
-// Commands call it for every input before any work.
+// /dev/null, not a directory or another device (/dev/zero would never end). Throws Error naming the
+// path. Commands call it for every input before any work.
 void check_input(const std::string& path);
 
 // Checks a command's inputs together: each as check_input, and "-" at most once, since

@@ -52,6 +52,9 @@ struct OutputPath {
   std::uint64_t device = 0, inode = 0;
   std::string new_name;
   bool terminal = false;  // a stream that is a terminal
+
+  // kFile: the folder the file lands in; empty for the other kinds.
+  std::string folder() const;
 };
 
 // Resolves and checks one output path: "-" is standard output; symlinks are followed (a

@@ -47,7 +47,8 @@ struct TrainReport {
   TokenizerStats tokens;
   std::int64_t bytes = 0;
   double read_seconds = 0;
-  std::string cache;  // the token cache the corpus was mapped from, if any
+  std::string cache;     // the token cache the corpus was mapped from, if any
+  bool spilled = false;  // the ids went to a scratch file (--memory-limit)
   TrainStats train;
   double seconds = 0;  // the whole job
 };

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/common_options.hpp"
 #include "cli/number_options.hpp"
 #include "cli/progress_printer.hpp"
 #include "w2v/corpus_source.hpp"
@@ -29,6 +30,7 @@ void run(PrepareFlags& flags, const Context& context) {
   const OutputPath output = check_outputs({{"-o", flags.output}})[0];
   if (output.path.empty()) throw UsageError("no output: give -o/--output PATH");
   if (output.terminal) throw UsageError("will not write a token cache to a terminal");
+  if (flags.corpus.spill_dir.empty()) flags.corpus.spill_dir = output.folder();
   const auto start = std::chrono::steady_clock::now();
   OutputFile out(output, context.interrupted);
   const TokenCacheInfo info =
@@ -68,6 +70,7 @@ void register_prepare(CLI::App& app, Context& context) {
   cmd->add_flag("--lowercase", flags->corpus.tokenizer.lowercase,
                 "Fold case: ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic capitals "
                 "(other scripts unchanged)");
+  add_spill_options(*cmd, flags->corpus);
   add_number_option(*cmd, "--threads", flags->threads, ranges::kThreads,
                     "Reading threads (default: every core)");
   cmd->add_flag("-q,--quiet", flags->quiet, "Print errors only");

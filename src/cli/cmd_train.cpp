@@ -19,9 +19,10 @@ void log_corpus(const TrainReport& r) {
                  r.cache, r.read_seconds, r.vocab_size, r.corpus_words);
     return;
   }
-  spdlog::info("read {} words ({:.1f} MB) in {:.2f} s; vocabulary: {} words, {} tokens in it",
-               r.tokens.words, static_cast<double>(r.bytes) / 1e6, r.read_seconds, r.vocab_size,
-               r.corpus_words);
+  spdlog::info("read {} words ({:.1f} MB) in {:.2f} s{}; vocabulary: {} words, {} tokens in it",
+               r.tokens.words, static_cast<double>(r.bytes) / 1e6, r.read_seconds,
+               r.spilled ? ", the ids past --memory-limit spilled to a scratch file" : "",
+               r.vocab_size, r.corpus_words);
   if (r.tokens.repaired_words > 0) {
     spdlog::warn("warning: {} words had invalid UTF-8, repaired with U+FFFD",
                  r.tokens.repaired_words);

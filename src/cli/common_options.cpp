@@ -28,6 +28,15 @@ void add_corpus_options(CLI::App& command, CorpusOptions& corpus) {
   command.add_option("--cache", corpus.cache_dir,
                      "Keep a token cache of the corpus in this folder and reuse it while the "
                      "inputs and tokenizer options are unchanged (see `w2v prepare`)");
+  add_spill_options(command, corpus);
+}
+
+void add_spill_options(CLI::App& command, CorpusOptions& corpus) {
+  add_size_option(command, "--memory-limit", corpus.memory_limit, std::uint64_t{1} << 20,
+                  "Keep at most this much of the corpus's ids in memory, spilling the rest to "
+                  "a scratch file on disk (default: half of the memory w2v may use)");
+  command.add_option("--spill-dir", corpus.spill_dir,
+                     "Folder of the scratch file (default: the output's folder)");
 }
 
 void note_tokenizer_options(const CLI::App& command, CorpusOptions& corpus) {

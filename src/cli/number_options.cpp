@@ -101,4 +101,46 @@ template CLI::Option* add_number_option(CLI::App&, const std::string&, double&, 
 template CLI::Option* add_number_option(CLI::App&, const std::string&, float&, const OptionRange&,
                                         const std::string&);
 
+CheckedSize check_size(const std::string& text, std::uint64_t min_bytes) {
+  CheckedSize out;
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  const std::string suffix = text.substr(digits);
+  int shift = -1;
+  if (suffix.empty()) shift = 0;
+  if (suffix == "K" || suffix == "k") shift = 10;
+  if (suffix == "M" || suffix == "m") shift = 20;
+  if (suffix == "G" || suffix == "g") shift = 30;
+  if (suffix == "T" || suffix == "t") shift = 40;
+  const std::string must =
+      "must be a size such as 512M or 4G (K, M, G, T: powers of 1024), at least " +
+      std::to_string(min_bytes) + " bytes, got '" + text + "'";
+  if (digits == 0 || digits > 15 || shift < 0 || (text[0] == '0' && digits > 1)) {
+    out.error = must;
+    return out;
+  }
+  const std::uint64_t n = std::stoull(text.substr(0, digits));
+  if (n > (std::uint64_t{1} << (62 - shift)) || (n << shift) < min_bytes) {
+    out.error = must;
+    return out;
+  }
+  out.bytes = n << shift;
+  return out;
+}
+
+CLI::Option* add_size_option(CLI::App& command, const std::string& name, std::uint64_t& value,
+                             std::uint64_t min_bytes, const std::string& help) {
+  return command.add_option(name, value, help)
+      ->transform(CLI::Validator(
+          [min_bytes](std::string& text) {
+            const CheckedSize checked = check_size(text, min_bytes);
+            if (!checked.error.empty()) return checked.error;
+            text = std::to_string(checked.bytes);
+            return std::string();
+          },
+          ""))
+      ->type_name("SIZE")
+      ->default_str("");
+}
+
 }  // namespace w2v::cli
