@@ -231,10 +231,11 @@ std::vector<CorpusChunk> make_chunks(const CorpusView& corpus) {
     std::uint32_t begin = 0, words = 0, sentence_words = 0;
     for (std::uint32_t p = 0; p < size; ++p) {
       bool cut = false;
-      if (ids[p] == kSentenceEnd) {
+      const std::uint32_t id = corpus.map(ids[p]);
+      if (id == kSentenceEnd) {
         sentence_words = 0;
         cut = words >= kChunkWords;
-      } else if (ids[p] < limit) {
+      } else if (id < limit) {
         ++words;
         cut = ++sentence_words >= kChunkWords;
         if (cut) sentence_words = 0;

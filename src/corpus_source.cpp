@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -55,6 +56,14 @@ void check_tokenizer(const TokenCache& cache, const CorpusOptions& options) {
   }
 }
 
+// The cache's words with their counts as a table (what a continued run grows from).
+StringTable cache_table(const TokenCache& cache) {
+  StringTable table;
+  table.reserve(cache.words());
+  for (std::size_t i = 0; i < cache.words(); ++i) table.add(cache.word(i), cache.count(i));
+  return table;
+}
+
 PreparedCorpus from_cache(std::shared_ptr<const TokenCache> cache, const CorpusOptions& options,
                           Clock::time_point start) {
   if (!options.read_vocab.empty()) {
@@ -62,13 +71,29 @@ PreparedCorpus from_cache(std::shared_ptr<const TokenCache> cache, const CorpusO
   }
   check_tokenizer(*cache, options);
   PreparedCorpus prepared;
-  prepared.vocab = cache->vocab(options.vocab);
+  if (options.fixed_vocab || options.base_vocab) {
+    prepared.vocab = options.fixed_vocab
+                         ? *options.fixed_vocab
+                         : Vocab::merged(*options.base_vocab, cache_table(*cache), options.vocab);
+    // The cache's ids onto the vocabulary; none needed when it is a prefix of the cache's.
+    prepared.remap.resize(cache->words());
+    bool prefix = true;
+    prepared.words = 0;
+    for (std::size_t i = 0; i < cache->words(); ++i) {
+      const std::uint32_t id = prepared.vocab.find(cache->word(i));
+      prepared.remap[i] = id == Vocab::kNotFound ? kNoWord : id;
+      prefix = prefix && prepared.remap[i] == (i < prepared.vocab.size() ? i : kNoWord);
+      if (id != Vocab::kNotFound) prepared.words += cache->count(i);
+    }
+    if (prefix) prepared.remap.clear();
+  } else {
+    prepared.vocab = cache->vocab(options.vocab);
+    prepared.words = prepared.vocab.total_count();
+  }
   if (prepared.vocab.empty()) {
     if (cache->words() == 0) throw Error("the token cache '" + cache->path() + "' holds no words");
-    const Vocab first = cache->vocab(VocabOptions{0, 1});
-    throw Error(min_count_message(first.word(0), first.count(0), options.vocab));
+    throw Error(min_count_message(cache->word(0), cache->count(0), options.vocab));
   }
-  prepared.words = prepared.vocab.total_count();
   prepared.tokens = cache->info().tokens;
   prepared.bytes = cache->info().bytes;
   prepared.cache = std::move(cache);
@@ -179,7 +204,15 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
   const StringTable& words = options.read_vocab.empty() ? counted.words() : vocab_file_words;
   PreparedCorpus prepared;
   VocabIds vocab_ids;
-  prepared.vocab = Vocab::from_table(words, options.vocab, &vocab_ids);
+  // A given or grown vocabulary is not the table's: its words are looked up by encode.
+  const bool own_vocab = !options.fixed_vocab && !options.base_vocab;
+  if (options.fixed_vocab) {
+    prepared.vocab = *options.fixed_vocab;
+  } else if (options.base_vocab) {
+    prepared.vocab = Vocab::merged(*options.base_vocab, words, options.vocab);
+  } else {
+    prepared.vocab = Vocab::from_table(words, options.vocab, &vocab_ids);
+  }
   if (prepared.vocab.empty()) {
     std::uint32_t best = 0;
     for (std::uint32_t id = 1; id < words.size(); ++id) {
@@ -189,7 +222,7 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
   }
   prepared.tokens = counted.stats();
   prepared.bytes = counted.bytes();
-  const VocabIds* ids = options.read_vocab.empty() ? &vocab_ids : nullptr;
+  const VocabIds* ids = options.read_vocab.empty() && own_vocab ? &vocab_ids : nullptr;
   if (counted.spilled()) {
     // More ids than the memory limit: a token cache of the vocabulary in use, in a scratch
     // file, mapped; the system frees it when the process ends.
@@ -199,12 +232,18 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
     info.bytes = prepared.bytes;
     ScratchFile scratch(options.spill_dir);
     TokenCacheWriter writer(scratch, info, prepared.vocab);
+    prepared.words = 0;
     std::move(counted).encode_into(
-        prepared.vocab, threads, ids, [&](IdSpan block) { writer.add_block(block); }, cancel);
+        prepared.vocab, threads, ids,
+        [&](IdSpan block) {
+          writer.add_block(block);
+          prepared.words += static_cast<std::int64_t>(
+              block.size - std::count(block.data, block.data + block.size, kSentenceEnd));
+        },
+        cancel);
     writer.finish();
     scratch.flush();
     prepared.cache = std::make_shared<const TokenCache>(scratch.path(), cancel);
-    prepared.words = prepared.vocab.total_count();
     prepared.spilled = true;
   } else {
     prepared.corpus = std::move(counted).encode(prepared.vocab, threads, ids);
@@ -219,7 +258,12 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
 
 CorpusView PreparedCorpus::view() const {
   const auto vocab_size = static_cast<std::uint32_t>(vocab.size());
-  return cache ? cache->view(vocab_size) : view_of(corpus, vocab_size);
+  CorpusView view = cache ? cache->view(vocab_size) : view_of(corpus, vocab_size);
+  if (!remap.empty()) {
+    view.remap = remap.data();
+    view.remap_size = remap.size();
+  }
+  return view;
 }
 
 std::string cache_path(const CorpusOptions& options) {

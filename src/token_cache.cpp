@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "detail/vocab_sections.hpp"
 #include "w2v/error.hpp"
-#include "w2v/word.hpp"
 
 namespace w2v {
 namespace {
@@ -94,18 +94,7 @@ TokenCacheWriter::TokenCacheWriter(ByteSink& out, const TokenCacheInfo& info, co
   writer_.begin("info");
   writer_.write(w.data());
   writer_.end();
-  writer_.begin("counts");
-  writer_.write(vocab.counts().data(), vocab.counts().size() * sizeof(std::int64_t));
-  writer_.end();
-  std::vector<std::uint64_t> ends(vocab.size());
-  std::uint64_t end = 0;
-  for (std::uint32_t i = 0; i < vocab.size(); ++i) ends[i] = end += vocab.word(i).size();
-  writer_.begin("word_ends");
-  writer_.write(ends.data(), ends.size() * sizeof(std::uint64_t));
-  writer_.end();
-  writer_.begin("words");
-  for (std::uint32_t i = 0; i < vocab.size(); ++i) writer_.write(vocab.word(i));
-  writer_.end();
+  detail::write_vocab_sections(writer_, "", vocab);
   // Page-aligned, so that the mapped ids are too.
   writer_.begin("ids", 4096);
 }
@@ -124,6 +113,8 @@ void TokenCacheWriter::finish() {
   writer_.finish();
 }
 
+TokenCache::~TokenCache() = default;
+
 bool TokenCache::is_cache(const std::string& path) {
   return SectionFile::starts_with(path, kTokenCacheMagic);
 }
@@ -134,21 +125,7 @@ TokenCache::TokenCache(const std::string& path, const std::atomic<bool>* cancel)
   const std::string where = "token cache '" + path + "': section '";
   ByteReader info(file_->section("info"), where + "info'");
   info_ = read_info(info);
-  const std::string_view counts = file_->section("counts");
-  words_ = counts.size() / sizeof(std::int64_t);
-  if (words_ >= StringTable::kNotFound) throw Error(where + "counts': too many words");
-  counts_ = array_of<std::int64_t>(counts, words_, where + "counts'");
-  word_ends_ = array_of<std::uint64_t>(file_->section("word_ends"), words_, where + "word_ends'");
-  const std::string_view words = file_->section("words");
-  word_bytes_ = words.data();
-  std::uint64_t previous = 0;
-  for (std::size_t i = 0; i < words_; ++i) {
-    if (word_ends_[i] < previous || word_ends_[i] > words.size()) {
-      throw Error(where + "word_ends': word " + std::to_string(i + 1) + " ends out of place");
-    }
-    previous = word_ends_[i];
-  }
-  if (previous != words.size()) throw Error(where + "words': holds bytes no word owns");
+  vocab_ = std::make_unique<detail::VocabSections>(*file_, "", "token cache '" + path + "'");
   const std::string_view ids = file_->section("ids");
   if (ids.size() % sizeof(std::uint32_t) != 0) throw Error(where + "ids': a partial id");
   const std::string_view ends_bytes = file_->section("block_ends");
@@ -170,20 +147,13 @@ TokenCache::TokenCache(const std::string& path, const std::atomic<bool>* cancel)
   }
 }
 
+std::size_t TokenCache::words() const { return vocab_->size(); }
+std::string_view TokenCache::word(std::size_t i) const { return vocab_->word(i); }
+std::int64_t TokenCache::count(std::size_t i) const { return vocab_->counts()[i]; }
+
 Vocab TokenCache::vocab(const VocabOptions& options) const {
   validate(options);
-  const std::size_t n = Vocab::prefix_size(counts_, words_, options);
-  auto word_of = [&](std::size_t i) {
-    const std::uint64_t begin = i == 0 ? 0 : word_ends_[i - 1];
-    return std::string_view(word_bytes_ + begin, static_cast<std::size_t>(word_ends_[i] - begin));
-  };
-  const std::string where = "token cache '" + path() + "'";
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::string problem = word_problem(word_of(i));
-    if (!problem.empty()) throw Error(where + ": word " + std::to_string(i + 1) + ": " + problem);
-  }
-  return Vocab::from_sorted(
-      n, word_of, [&](std::size_t i) { return counts_[i]; }, where);
+  return vocab_->build(Vocab::prefix_size(vocab_->counts(), vocab_->size(), options));
 }
 
 CorpusView TokenCache::view(std::uint32_t vocab_size) const {

@@ -1,9 +1,13 @@
 #include "w2v/train_job.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 
+#include "w2v/checkpoint.hpp"
 #include "w2v/error.hpp"
 #include "w2v/input_file.hpp"
 #include "w2v/option_range.hpp"
@@ -37,27 +41,140 @@ VectorFormat output_format(const TrainJob& job) {
   return job.format.value_or(format_for_path(job.output));
 }
 
+namespace {
+
+// What a checkpoint records of the inputs: files by path, size and time; "-" as itself.
+std::vector<CacheInput> input_identities(const std::vector<std::string>& inputs) {
+  std::vector<CacheInput> ids;
+  for (const std::string& input : inputs) {
+    ids.push_back(input == "-" ? CacheInput{"-", 0, 0} : identify_inputs({input})[0]);
+  }
+  return ids;
+}
+
+std::string absolute(const std::string& path) {
+  if (path.empty() || path == "-" || path[0] == '/') return path;
+  char* cwd = ::getcwd(nullptr, 0);
+  const std::string result = cwd != nullptr ? std::string(cwd) + "/" + path : path;
+  std::free(cwd);
+  return result;
+}
+
+// The job as a checkpoint keeps it: with paths that a run resumed from another folder
+// still finds.
+TrainJob with_absolute_paths(TrainJob job) {
+  for (std::string& input : job.corpus.inputs) input = absolute(input);
+  for (std::string* path :
+       {&job.corpus.read_vocab, &job.corpus.cache_dir, &job.corpus.spill_dir, &job.output,
+        &job.save_context, &job.save_vocab, &job.metrics, &job.checkpoint}) {
+    *path = absolute(*path);
+  }
+  return job;
+}
+
+// A resumed run must read the corpus its checkpoint was trained on.
+void check_resumed_inputs(const Checkpoint& checkpoint, const std::vector<CacheInput>& now) {
+  for (const CacheInput& in : checkpoint.inputs) {
+    if (in.path == "-") {
+      throw Error(
+          "the checkpoint's run read standard input, which cannot be read again: train from "
+          "files or a token cache (w2v prepare) to resume");
+    }
+  }
+  if (now.size() != checkpoint.inputs.size()) {
+    throw Error("the checkpoint's run read " + std::to_string(checkpoint.inputs.size()) +
+                " inputs, this one " + std::to_string(now.size()));
+  }
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    const CacheInput& was = checkpoint.inputs[i];
+    if (!(now[i] == was)) {
+      throw Error("input '" + was.path + "' changed since the checkpoint (" +
+                  std::to_string(was.size) + " bytes then, " + std::to_string(now[i].size) +
+                  " now, or another modification time)");
+    }
+  }
+}
+
+// Word rows from `from` (vocabulary `from_words`) for the words of `vocab` that it has.
+void copy_rows(const Vocab& vocab, const StringTable& from_words, const Matrix& from, Matrix& to) {
+  for (std::uint32_t i = 0; i < vocab.size(); ++i) {
+    const std::uint32_t j = from_words.find(vocab.word(i));
+    if (j != StringTable::kNotFound) {
+      std::copy(from.row(j), from.row(j) + from.cols(), to.row(i));
+    }
+  }
+}
+
+// The model a run starts from: a checkpoint's, or fresh with rows from a continued run or
+// a vector file.
+Model starting_model(const TrainJob& job, const Vocab& vocab, TrainStart start,
+                     const std::atomic<bool>* cancel) {
+  if (start.resume != nullptr) {
+    return Model(std::move(start.resume->words), std::move(start.resume->contexts),
+                 start.resume->merge);
+  }
+  Model model = make_model(vocab.size(), job.train);
+  const auto dim = static_cast<std::size_t>(job.train.dim);
+  if (start.grow != nullptr) {
+    const Checkpoint& grow = *start.grow;
+    if (grow.words.cols() != dim || grow.merge.merge != job.train.merge) {
+      throw UsageError("--continue: the checkpoint's run has --dim " +
+                       std::to_string(grow.words.cols()) + " and --merge " +
+                       merge_name(grow.merge.merge) + ", this one --dim " + std::to_string(dim) +
+                       " and --merge " + merge_name(job.train.merge));
+    }
+    copy_rows(vocab, grow.vocab.words(), grow.words, model.words);
+    copy_rows(vocab, grow.vocab.words(), grow.contexts, model.contexts);
+    model.merge.scale = grow.merge.scale;
+    model.merge.bias = grow.merge.bias;
+  }
+  if (!job.init_from.empty()) {
+    LoadOptions options;
+    options.cancel = cancel;
+    const WordVectors init = load_vectors(job.init_from, options);
+    if (init.dim() != dim) {
+      throw UsageError("--init-from '" + job.init_from + "' holds vectors of dimension " +
+                       std::to_string(init.dim()) + ", --dim is " + std::to_string(dim));
+    }
+    copy_rows(vocab, init.words, init.vectors, model.words);
+  }
+  return model;
+}
+
+}  // namespace
+
 TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
-                          const std::function<void(const TrainReport&)>& on_corpus) {
+                          const std::function<void(const TrainReport&)>& on_corpus,
+                          TrainStart start) {
   validate(job);
-  const Clock::time_point start = Clock::now();
+  const Clock::time_point started = Clock::now();
   const std::vector<OutputPath> paths = check_outputs({{"-o", job.output},
                                                        {"--save-context", job.save_context},
                                                        {"--save-vocab", job.save_vocab},
-                                                       {"--metrics", job.metrics}});
+                                                       {"--metrics", job.metrics},
+                                                       {"--checkpoint", job.checkpoint}});
   const VectorFormat format = output_format(job);
   const VectorFormat context_format = format_for_path(job.save_context);
   for (const auto& [path, binary] :
        {std::pair{paths[0], format == VectorFormat::kBinary},
-        std::pair{paths[1], context_format == VectorFormat::kBinary}}) {
+        std::pair{paths[1], context_format == VectorFormat::kBinary}, std::pair{paths[4], true}}) {
     if (binary && path.terminal) {
-      throw UsageError("will not write binary vectors to a terminal (" + path.path +
+      throw UsageError("will not write binary data to a terminal (" + path.path +
                        "): redirect standard output, or give --format text");
     }
   }
+  if (!job.init_from.empty()) check_input(job.init_from);
+  const std::vector<CacheInput> inputs = input_identities(job.corpus.inputs);
+  if (start.resume != nullptr) check_resumed_inputs(*start.resume, inputs);
 
   CorpusOptions corpus = job.corpus;
   if (corpus.spill_dir.empty()) corpus.spill_dir = paths[0].folder();
+  if (start.resume != nullptr) {
+    corpus.fixed_vocab = std::make_shared<const Vocab>(std::move(start.resume->vocab));
+  }
+  if (start.grow != nullptr) {
+    corpus.base_vocab = std::make_shared<const Vocab>(start.grow->vocab);
+  }
   PreparedCorpus prepared = prepare_corpus(corpus, job.train.threads, hooks.cancel);
   TrainReport report;
   report.vocab_size = prepared.vocab.size();
@@ -69,31 +186,59 @@ TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
   if (prepared.cache && !prepared.spilled) report.cache = prepared.cache->path();
   if (on_corpus) on_corpus(report);
 
-  Model model = make_model(prepared.vocab.size(), job.train);
-  report.train = train(model, prepared.view(), prepared.vocab, job.train, hooks);
+  Model model = starting_model(job, prepared.vocab, start, hooks.cancel);
+  TrainHooks with_checkpoints = hooks;
+  // A checkpoint is written through its own output, which a signal does not abandon: it
+  // is what the signal asks for.
+  const TrainJob saved = with_absolute_paths(job);
+  auto write_state = [&](const Model& m, const TrainState& state) {
+    auto file = std::make_unique<OutputFile>(paths[4]);
+    write_checkpoint(*file, saved, inputs, prepared.vocab, m, state);
+    return file;
+  };
+  if (!job.checkpoint.empty()) {
+    with_checkpoints.checkpoint = [&](const Model& m, const TrainState& state) {
+      write_state(m, state)->commit();
+    };
+    with_checkpoints.checkpoint_seconds = job.checkpoint_words > 0 ? 0 : job.checkpoint_seconds;
+    with_checkpoints.checkpoint_words = job.checkpoint_words;
+  }
+  TrainState final_state;
+  report.train = train(model, prepared.view(), prepared.vocab, job.train, with_checkpoints,
+                       start.resume != nullptr ? &start.resume->state : nullptr, &final_state);
 
-  const float weight = context_weight(job);
-  std::unique_ptr<OutputFile> context_output, vocab_output, metrics_output;
-  // The context vectors are written as trained; the word vectors as published.
-  if (!job.save_context.empty()) {
-    context_output = std::make_unique<OutputFile>(paths[1], hooks.cancel);
-    write_vectors(*context_output, context_format, prepared.vocab.words(), model.contexts,
-                  hooks.cancel);
+  // The final state, before the published vectors change the word rows.
+  std::unique_ptr<OutputFile> checkpoint_output;
+  if (!job.checkpoint.empty()) checkpoint_output = write_state(model, final_state);
+  try {
+    const float weight = context_weight(job);
+    std::unique_ptr<OutputFile> context_output, vocab_output, metrics_output;
+    // The context vectors are written as trained; the word vectors as published.
+    if (!job.save_context.empty()) {
+      context_output = std::make_unique<OutputFile>(paths[1], hooks.cancel);
+      write_vectors(*context_output, context_format, prepared.vocab.words(), model.contexts,
+                    hooks.cancel);
+    }
+    if (weight > 0.0f) add_unit_rows(model.words, model.contexts, weight);
+    OutputFile output(paths[0], hooks.cancel);
+    write_vectors(output, format, prepared.vocab.words(), model.words, hooks.cancel);
+    if (!job.save_vocab.empty()) {
+      vocab_output = std::make_unique<OutputFile>(paths[2], hooks.cancel);
+      prepared.vocab.write(*vocab_output);
+    }
+    report.seconds = seconds_since(started);
+    if (!job.metrics.empty()) {
+      metrics_output = std::make_unique<OutputFile>(paths[3], hooks.cancel);
+      metrics_output->write(metrics_json(job, report));
+    }
+    commit_together({&output, context_output.get(), vocab_output.get(), metrics_output.get(),
+                     checkpoint_output.get()},
+                    hooks.cancel);
+  } catch (const Interrupted&) {
+    // Training is done: what an interrupt keeps is a checkpoint to write the outputs from.
+    if (checkpoint_output) checkpoint_output->commit();
+    throw;
   }
-  if (weight > 0.0f) add_unit_rows(model.words, model.contexts, weight);
-  OutputFile output(paths[0], hooks.cancel);
-  write_vectors(output, format, prepared.vocab.words(), model.words, hooks.cancel);
-  if (!job.save_vocab.empty()) {
-    vocab_output = std::make_unique<OutputFile>(paths[2], hooks.cancel);
-    prepared.vocab.write(*vocab_output);
-  }
-  report.seconds = seconds_since(start);
-  if (!job.metrics.empty()) {
-    metrics_output = std::make_unique<OutputFile>(paths[3], hooks.cancel);
-    metrics_output->write(metrics_json(job, report));
-  }
-  commit_together({&output, context_output.get(), vocab_output.get(), metrics_output.get()},
-                  hooks.cancel);
   return report;
 }
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <exception>
 #include <limits>
 #include <mutex>
 #include <sstream>
@@ -83,9 +85,24 @@ struct SharedRun {
   std::mutex epoch_mutex;
   std::vector<double> epoch_loss;
   std::vector<std::int64_t> epoch_pairs;
+  const TrainState* resume;
+  std::int64_t words_at_start = 0;  // restored from a checkpoint
+  // Pausing for checkpoints: threads wait at chunk boundaries until the last one in has
+  // written it.
+  std::mutex pause_mutex;
+  std::condition_variable pause_cv;
+  std::atomic<bool> pause_requested{false};
+  std::atomic<bool> interrupt_requested{false};
+  int active;                       // threads still training (under pause_mutex)
+  int arrived = 0;                  // threads paused (under pause_mutex)
+  std::uint64_t pauses = 0;         // pauses completed (under pause_mutex)
+  std::vector<ThreadState> states;  // each thread's, published as it pauses or leaves
+  Clock::time_point last_checkpoint = Clock::now();
+  std::int64_t next_checkpoint_words = 0;
+  std::exception_ptr checkpoint_error;
 
   SharedRun(Model& m, const CorpusView& c, const Vocab& vocab, const TrainOptions& o,
-            const TrainHooks& h)
+            const TrainHooks& h, const TrainState* r)
       : model(m),
         corpus(c),
         options(o),
@@ -102,7 +119,116 @@ struct SharedRun {
         scale(m.merge.scale),
         bias(m.merge.bias),
         epoch_loss(static_cast<std::size_t>(o.epochs), 0.0),
-        epoch_pairs(static_cast<std::size_t>(o.epochs), 0) {}
+        epoch_pairs(static_cast<std::size_t>(o.epochs), 0),
+        resume(r),
+        active(team),
+        states(static_cast<std::size_t>(team)) {
+    if (resume != nullptr) restore(*resume);
+    next_checkpoint_words = words_done() + h.checkpoint_words;
+  }
+
+  // Takes up where a checkpoint left off: chunks handed out, each thread's counters, the
+  // epochs' losses.
+  void restore(const TrainState& state) {
+    if (state.chunks != chunks.size() || state.words_per_epoch != words_per_epoch ||
+        state.next_chunk.size() != next_chunk.size() ||
+        state.epoch_loss.size() != epoch_loss.size() ||
+        state.epoch_pairs.size() != epoch_pairs.size() || state.threads.empty()) {
+      throw Error("the checkpoint belongs to another corpus or vocabulary (" +
+                  std::to_string(state.chunks) + " chunks of " +
+                  std::to_string(state.words_per_epoch) + " words per epoch, this corpus has " +
+                  std::to_string(chunks.size()) + " of " + std::to_string(words_per_epoch) + ")");
+    }
+    for (std::size_t e = 0; e < next_chunk.size(); ++e) {
+      next_chunk[e].value =
+          static_cast<std::size_t>(std::min<std::uint64_t>(state.next_chunk[e], chunks.size()));
+    }
+    epoch_loss = state.epoch_loss;
+    epoch_pairs = state.epoch_pairs;
+    for (std::size_t t = 0; t < counters.size() && t < state.threads.size(); ++t) {
+      const ThreadState& mine = restored_thread(state, t);
+      counters[t].words = mine.words;
+      counters[t].pairs = mine.pairs;
+      counters[t].loss = mine.loss;
+    }
+    words_at_start = words_done();
+  }
+
+  // Thread t's state in `state`; thread 0 also takes over the counts of the checkpoint's
+  // threads that this run does not have, so that their words still count.
+  ThreadState restored_thread(const TrainState& state, std::size_t t) const {
+    ThreadState mine = state.threads[t];
+    if (t == 0) {
+      for (std::size_t other = counters.size(); other < state.threads.size(); ++other) {
+        const ThreadState& o = state.threads[other];
+        mine.words += o.words;
+        mine.pairs += o.pairs;
+        mine.loss += o.loss;
+        mine.epoch_loss += o.epoch_loss;
+        mine.epoch_pairs += o.epoch_pairs;
+      }
+    }
+    return mine;
+  }
+
+  // A state for a checkpoint or the caller; every thread has published its own.
+  TrainState state() {
+    TrainState s;
+    s.chunks = chunks.size();
+    s.words_per_epoch = words_per_epoch;
+    for (const NextChunk& n : next_chunk) {
+      s.next_chunk.push_back(std::min<std::uint64_t>(n.value.load(), chunks.size()));
+    }
+    s.threads = states;
+    std::lock_guard<std::mutex> lock(epoch_mutex);
+    s.epoch_loss = epoch_loss;
+    s.epoch_pairs = epoch_pairs;
+    return s;
+  }
+
+  // Called by training thread 0 after each chunk.
+  void maybe_request_checkpoint() {
+    if (!hooks.checkpoint) return;
+    const bool time = hooks.checkpoint_seconds > 0 &&
+                      std::chrono::duration<double>(Clock::now() - last_checkpoint).count() >=
+                          hooks.checkpoint_seconds;
+    const bool words = hooks.checkpoint_words > 0 && words_done() >= next_checkpoint_words;
+    if (time || words) pause_requested.store(true);
+  }
+
+  // A cancel was seen: with checkpoints, pause once for a last one, then stop.
+  void on_cancel() {
+    if (!hooks.checkpoint || diverged.load()) {
+      stop.store(true);
+      return;
+    }
+    if (!interrupt_requested.exchange(true)) {
+      if (hooks.interrupted) hooks.interrupted();
+      pause_requested.store(true);
+    }
+  }
+
+  // The last thread to pause (or to leave while others are paused) writes the checkpoint
+  // and lets them go on. `lock` holds pause_mutex.
+  void complete_pause() {
+    if (!diverged.load() && !stop.load()) {
+      model.merge.scale = scale.load();
+      model.merge.bias = bias.load();
+      try {
+        hooks.checkpoint(model, state());
+      } catch (...) {
+        checkpoint_error = std::current_exception();
+        stop.store(true);
+      }
+    }
+    last_checkpoint = Clock::now();
+    next_checkpoint_words = words_done() + hooks.checkpoint_words;
+    if (interrupt_requested.load()) stop.store(true);
+    arrived = 0;
+    pause_requested.store(false);
+    ++pauses;
+    pause_cv.notify_all();
+  }
 
   std::int64_t words_done() const {
     std::int64_t sum = 0;
@@ -141,15 +267,16 @@ struct SharedRun {
                                    static_cast<double>(std::max<std::int64_t>(1, total_words)));
     p.epochs = options.epochs;
     p.epoch = std::min(epoch + 1, p.epochs);
+    const auto trained = static_cast<double>(words - words_at_start);
     p.words_per_second_per_thread =
-        p.elapsed_seconds > 0
-            ? static_cast<double>(words) / p.elapsed_seconds / static_cast<double>(counters.size())
-            : 0.0;
+        p.elapsed_seconds > 0 ? trained / p.elapsed_seconds / static_cast<double>(counters.size())
+                              : 0.0;
     p.lr = lr_at(words);
     p.loss = pairs > reported_pairs
                  ? (loss - reported_loss) / static_cast<double>(pairs - reported_pairs)
                  : 0.0;
-    p.eta_seconds = p.fraction > 0 ? p.elapsed_seconds * (1.0 - p.fraction) / p.fraction : 0.0;
+    p.eta_seconds =
+        trained > 0 ? p.elapsed_seconds * static_cast<double>(total_words - words) / trained : 0.0;
     reported_loss = loss;
     reported_pairs = pairs;
     hooks.progress(p);
@@ -173,38 +300,106 @@ class Worker {
         hot_contexts_(run.model.contexts, thread > 0 ? kHotRows : 0) {
     const std::int64_t share = run.words_per_epoch / static_cast<std::int64_t>(run.counters.size());
     sync_every_ = std::clamp<std::int64_t>(share / 16, kMinSyncWords, kMaxSyncWords);
-    next_sync_ = hot_contexts_.count() > 0 ? sync_every_ : std::numeric_limits<std::int64_t>::max();
+    if (run.resume != nullptr) restore(*run.resume);
+    next_sync_ =
+        hot_contexts_.count() > 0 ? words_ + sync_every_ : std::numeric_limits<std::int64_t>::max();
   }
 
   void train() {
     const std::size_t n = run_.chunks.size();
     ThreadCounters& mine = run_.counters[static_cast<std::size_t>(thread_)];
-    for (int epoch = 0; epoch < run_.options.epochs; ++epoch) {
-      mine.epoch.store(epoch, std::memory_order_relaxed);
-      const double loss_before = loss_;
-      const std::int64_t pairs_before = pairs_;
-      std::atomic<std::size_t>& next = run_.next_chunk[static_cast<std::size_t>(epoch)].value;
-      for (std::size_t c = next.fetch_add(1); c < n; c = next.fetch_add(1)) {
-        if (should_stop()) return;
+    for (; epoch_ < run_.options.epochs; ++epoch_) {
+      mine.epoch.store(epoch_, std::memory_order_relaxed);
+      if (!resumed_) {
+        epoch_loss_start_ = loss_;
+        epoch_pairs_start_ = pairs_;
+      }
+      resumed_ = false;
+      std::atomic<std::size_t>& next = run_.next_chunk[static_cast<std::size_t>(epoch_)].value;
+      // A pause comes before a chunk is taken, so that every chunk handed out is trained
+      // when a checkpoint is written.
+      for (;;) {
+        if (cancelled()) run_.on_cancel();
+        if (run_.pause_requested.load(std::memory_order_relaxed)) pause();
+        if (run_.stop.load(std::memory_order_relaxed)) {
+          leave();
+          return;
+        }
+        const std::size_t c = next.fetch_add(1);
+        if (c >= n) break;
         train_chunk(run_.chunks[c]);
-        if (thread_ == 0) run_.maybe_report();
+        if (thread_ == 0) {
+          run_.maybe_report();
+          run_.maybe_request_checkpoint();
+        }
       }
       std::lock_guard<std::mutex> lock(run_.epoch_mutex);
-      run_.epoch_loss[static_cast<std::size_t>(epoch)] += loss_ - loss_before;
-      run_.epoch_pairs[static_cast<std::size_t>(epoch)] += pairs_ - pairs_before;
+      run_.epoch_loss[static_cast<std::size_t>(epoch_)] += loss_ - epoch_loss_start_;
+      run_.epoch_pairs[static_cast<std::size_t>(epoch_)] += pairs_ - epoch_pairs_start_;
     }
     sync_hot_rows();
     mine.epoch.store(run_.options.epochs, std::memory_order_relaxed);
+    epoch_loss_start_ = loss_;
+    epoch_pairs_start_ = pairs_;
+    leave();
   }
 
  private:
-  bool should_stop() {
-    if (run_.stop.load(std::memory_order_relaxed)) return true;
-    if (run_.hooks.cancel != nullptr && run_.hooks.cancel->load(std::memory_order_relaxed)) {
-      run_.stop.store(true);
-      return true;
+  bool cancelled() const {
+    return run_.hooks.cancel != nullptr && run_.hooks.cancel->load(std::memory_order_relaxed);
+  }
+
+  void restore(const TrainState& state) {
+    if (static_cast<std::size_t>(thread_) < state.threads.size()) {
+      const ThreadState t = run_.restored_thread(state, static_cast<std::size_t>(thread_));
+      generator_.set_rng_state(t.rng);
+      epoch_ = t.epoch;
+      words_ = t.words;
+      pairs_ = t.pairs;
+      loss_ = t.loss;
+      epoch_loss_start_ = t.epoch_loss;
+      epoch_pairs_start_ = t.epoch_pairs;
+      resumed_ = true;
+    } else {
+      // A thread the checkpoint did not have starts where the slowest one was.
+      epoch_ = run_.options.epochs;
+      for (const ThreadState& t : state.threads) epoch_ = std::min(epoch_, t.epoch);
     }
-    return false;
+  }
+
+  ThreadState snapshot() const {
+    ThreadState s;
+    s.rng = generator_.rng_state();
+    s.epoch = epoch_;
+    s.words = words_;
+    s.pairs = pairs_;
+    s.loss = loss_;
+    s.epoch_loss = epoch_loss_start_;
+    s.epoch_pairs = epoch_pairs_start_;
+    return s;
+  }
+
+  // Waits at a chunk boundary while a checkpoint is written, this thread's rows synced.
+  void pause() {
+    sync_hot_rows();
+    std::unique_lock<std::mutex> lock(run_.pause_mutex);
+    run_.states[static_cast<std::size_t>(thread_)] = snapshot();
+    const std::uint64_t pauses = run_.pauses;
+    if (++run_.arrived == run_.active) {
+      run_.complete_pause();
+    } else {
+      run_.pause_cv.wait(lock, [&] { return run_.pauses != pauses; });
+    }
+  }
+
+  // Done (or stopped): no pause waits for this thread any more.
+  void leave() {
+    std::unique_lock<std::mutex> lock(run_.pause_mutex);
+    run_.states[static_cast<std::size_t>(thread_)] = snapshot();
+    --run_.active;
+    if (run_.pause_requested.load() && run_.arrived > 0 && run_.arrived == run_.active) {
+      run_.complete_pause();
+    }
   }
 
   void train_chunk(const CorpusChunk& chunk) {
@@ -297,6 +492,10 @@ class Worker {
   std::int64_t sync_every_ = 0, next_sync_ = 0;
   RowBlock current_, next_;
   std::vector<std::uint32_t> sentence_;  // the chunk's current sentence, in-vocabulary ids
+  int epoch_ = 0;
+  bool resumed_ = false;  // epoch_loss_start_ and epoch_pairs_start_ came from a checkpoint
+  double epoch_loss_start_ = 0;
+  std::int64_t epoch_pairs_start_ = 0;
   float lr_ = 0;
   double loss_ = 0;
   std::int64_t pairs_ = 0;
@@ -328,12 +527,13 @@ Model make_model(std::size_t vocab_size, const TrainOptions& options) {
 }
 
 TrainStats train(Model& model, const CorpusView& corpus, const Vocab& vocab,
-                 const TrainOptions& options, const TrainHooks& hooks) {
+                 const TrainOptions& options, const TrainHooks& hooks, const TrainState* resume,
+                 TrainState* final_state) {
   validate(options);
   if (corpus.vocab_size > vocab.size()) {
     throw std::logic_error("train: the corpus view's vocabulary is larger than the vocabulary");
   }
-  SharedRun run(model, corpus, vocab, options, hooks);
+  SharedRun run(model, corpus, vocab, options, hooks, resume);
   if (run.words_per_epoch == 0) {
     throw Error("cannot train: the corpus has no words in the vocabulary");
   }
@@ -344,10 +544,18 @@ TrainStats train(Model& model, const CorpusView& corpus, const Vocab& vocab,
     worker.train();
   });
   error.rethrow();
-  if (hooks.cancel != nullptr && hooks.cancel->load()) throw Interrupted();
-  if (!run.stop.load()) run.report(Clock::now());
+  if (run.checkpoint_error) std::rethrow_exception(run.checkpoint_error);
   model.merge.scale = run.scale.load();
   model.merge.bias = run.bias.load();
+  if (hooks.cancel != nullptr && hooks.cancel->load()) {
+    // A cancel that came after the threads were done: the last checkpoint is the end.
+    if (hooks.checkpoint && !run.interrupt_requested.load() && !run.diverged.load()) {
+      if (hooks.interrupted) hooks.interrupted();
+      hooks.checkpoint(model, run.state());
+    }
+    throw Interrupted();
+  }
+  if (!run.stop.load()) run.report(Clock::now());
   if (run.diverged.load() || !model.words.all_finite() || !model.contexts.all_finite() ||
       !std::isfinite(model.merge.scale) || !std::isfinite(model.merge.bias)) {
     throw Error(diverged_message(options));
@@ -356,20 +564,22 @@ TrainStats train(Model& model, const CorpusView& corpus, const Vocab& vocab,
   stats.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
   stats.words = run.words_done();
   for (const auto& c : run.counters) stats.pairs += c.pairs.load();
-  stats.words_per_second = stats.seconds > 0 ? static_cast<double>(stats.words) / stats.seconds : 0;
+  stats.words_per_second =
+      stats.seconds > 0 ? static_cast<double>(stats.words - run.words_at_start) / stats.seconds : 0;
   const std::size_t last = static_cast<std::size_t>(options.epochs - 1);
   stats.final_loss = run.epoch_pairs[last] > 0
                          ? run.epoch_loss[last] / static_cast<double>(run.epoch_pairs[last])
                          : 0.0;
   stats.scale = model.merge.scale;
   stats.bias = model.merge.bias;
+  if (final_state != nullptr) *final_state = run.state();
   return stats;
 }
 
 TrainStats train(Model& model, const EncodedCorpus& corpus, const Vocab& vocab,
                  const TrainOptions& options, const TrainHooks& hooks) {
   return train(model, view_of(corpus, static_cast<std::uint32_t>(vocab.size())), vocab, options,
-               hooks);
+               hooks, nullptr, nullptr);
 }
 
 }  // namespace w2v

@@ -90,6 +90,19 @@ std::size_t Vocab::prefix_size(const std::int64_t* counts, std::size_t n,
   return reach;
 }
 
+Vocab Vocab::merged(const Vocab& base, const StringTable& counted, const VocabOptions& options) {
+  StringTable all;
+  all.reserve(base.size() + counted.size());
+  for (std::uint32_t i = 0; i < base.size(); ++i) all.add(base.word(i), base.count(i));
+  for (std::uint32_t i = 0; i < counted.size(); ++i) {
+    const std::string_view word = counted.word(i);
+    if (base.find(word) != kNotFound || counted.count(i) >= options.min_count) {
+      all.add(word, counted.count(i));
+    }
+  }
+  return from_table(all, VocabOptions{0, 0});
+}
+
 StringTable Vocab::table_of(const std::vector<std::pair<std::string, std::int64_t>>& counts) {
   StringTable words;
   words.reserve(counts.size());

@@ -20,6 +20,8 @@ using IdVector = std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>>;
 
 // Marks the end of a sentence in an id sequence.
 inline constexpr std::uint32_t kSentenceEnd = 0xFFFFFFFFu;
+// A word outside every vocabulary (vocabularies hold fewer words).
+inline constexpr std::uint32_t kNoWord = 0xFFFFFFFEu;
 
 // The corpus as vocabulary ids, held in memory so that no epoch re-reads the text.
 // Words outside the vocabulary are gone; sentences end with kSentenceEnd and never
@@ -42,6 +44,18 @@ struct IdSpan {
 struct CorpusView {
   std::vector<IdSpan> blocks;
   std::uint32_t vocab_size = kSentenceEnd;
+  // When set, ids are first mapped through it (remap_size entries; kNoWord for a word the
+  // vocabulary in use lacks): a token cache's ids onto a vocabulary that is not a prefix
+  // of the cache's (a continued run's).
+  const std::uint32_t* remap = nullptr;
+  std::size_t remap_size = 0;
+
+  // The id in the vocabulary in use of the corpus's `id`: kSentenceEnd stays, and a word
+  // the vocabulary lacks is kNoWord (never below vocab_size).
+  std::uint32_t map(std::uint32_t id) const {
+    if (remap == nullptr || id == kSentenceEnd) return id;
+    return id < remap_size ? remap[id] : kNoWord;
+  }
 };
 
 // A view of every block of `corpus`.
@@ -74,7 +88,7 @@ void for_each_sentence(const CorpusView& corpus, const CorpusChunk& chunk,
   const std::uint32_t limit = corpus.vocab_size;
   scratch.clear();
   for (std::uint32_t p = chunk.begin; p < chunk.end; ++p) {
-    const std::uint32_t id = ids[p];
+    const std::uint32_t id = corpus.map(ids[p]);
     if (id < limit) {
       scratch.push_back(id);
     } else if (id == kSentenceEnd && !scratch.empty()) {

@@ -31,6 +31,11 @@ struct CorpusOptions {
   // memory this process may use (system_memory.hpp).
   std::uint64_t memory_limit = 0;
   std::string spill_dir;  // "." when empty
+  // The vocabulary is given rather than counted (a resumed run's, from its checkpoint):
+  // the corpus's other words are dropped; min_count and max_vocab do not apply.
+  std::shared_ptr<const Vocab> fixed_vocab;
+  // The vocabulary grows from this one (a continued run's): see Vocab::merged.
+  std::shared_ptr<const Vocab> base_vocab;
 };
 
 // Throws UsageError for an option out of range or standard input given twice; Error for an
@@ -43,12 +48,14 @@ struct PreparedCorpus {
   Vocab vocab;
   EncodedCorpus corpus;                     // in memory; empty when `cache` holds the ids
   std::shared_ptr<const TokenCache> cache;  // the mapped corpus, when there is one
-  TokenizerStats tokens;                    // everything read, in or out of the vocabulary
-  std::int64_t bytes = 0;                   // of text read
-  std::int64_t words = 0;                   // tokens in the vocabulary
-  double read_seconds = 0;                  // reading, counting and encoding (or mapping)
-  bool from_cache = false;                  // read from a token cache rather than text
-  bool spilled = false;  // the ids outgrew the memory limit: mapped from a scratch file
+  // The cache's ids onto the vocabulary, when it is not a prefix of the cache's.
+  std::vector<std::uint32_t> remap;
+  TokenizerStats tokens;    // everything read, in or out of the vocabulary
+  std::int64_t bytes = 0;   // of text read
+  std::int64_t words = 0;   // tokens in the vocabulary
+  double read_seconds = 0;  // reading, counting and encoding (or mapping)
+  bool from_cache = false;  // read from a token cache rather than text
+  bool spilled = false;     // the ids outgrew the memory limit: mapped from a scratch file
 
   // What training reads.
   CorpusView view() const;

@@ -2,6 +2,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 #include "w2v/merge.hpp"
 
@@ -53,6 +54,9 @@ void add_unit_rows(Matrix& words, const Matrix& contexts, float context_weight);
 struct Model {
   Model(std::size_t vocab_size, std::size_t dim, const MergeParams& merge, const ModelInit& init,
         std::uint64_t seed);
+  // A model as it stood (a checkpoint's).
+  Model(Matrix words_, Matrix contexts_, const MergeParams& merge_)
+      : words(std::move(words_)), contexts(std::move(contexts_)), merge(merge_) {}
 
   Matrix words;
   Matrix contexts;

@@ -35,6 +35,10 @@ class PairGenerator {
   template <class OnBlock>
   void sentence(const std::uint32_t* ids, std::size_t size, OnBlock&& on_block);
 
+  // The random generator's state, for checkpoints, and setting it to resume.
+  std::uint64_t rng_state() const { return rng_.state(); }
+  void set_rng_state(std::uint64_t state) { rng_ = Rng::from_state(state); }
+
  private:
   // A noise word for the observed word `avoid`, or kNone after a few draws that all hit it.
   std::uint32_t draw_noise(std::uint32_t avoid);

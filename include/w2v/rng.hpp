@@ -26,6 +26,14 @@ class Rng {
   // Uniform in [0, 1).
   float uniform() { return static_cast<float>(next() >> 40) * (1.0f / 16777216.0f); }
 
+  // The whole state, and a generator that continues from one (checkpoints).
+  std::uint64_t state() const { return state_; }
+  static Rng from_state(std::uint64_t state) {
+    Rng rng(0);
+    rng.state_ = state;
+    return rng;
+  }
+
  private:
   std::uint64_t state_;
 };

@@ -11,6 +11,9 @@
 #include "w2v/vocab.hpp"
 
 namespace w2v {
+namespace detail {
+class VocabSections;
+}
 
 // A corpus read and counted once, kept on disk for the runs that follow (`w2v prepare`,
 // `train --cache`): every distinct word with its count in vocabulary order (count
@@ -63,6 +66,7 @@ class TokenCacheWriter {
 // A token cache, mapped and checked (magic, version, every section's checksum).
 class TokenCache {
  public:
+  ~TokenCache();
   // True when `path` starts like a token cache (whatever its version).
   static bool is_cache(const std::string& path);
 
@@ -70,8 +74,10 @@ class TokenCache {
   explicit TokenCache(const std::string& path, const std::atomic<bool>* cancel = nullptr);
 
   const TokenCacheInfo& info() const { return info_; }
-  // Distinct words in the cache.
-  std::size_t words() const { return words_; }
+  // Distinct words in the cache, and each one's text and count, in vocabulary order.
+  std::size_t words() const;
+  std::string_view word(std::size_t i) const;
+  std::int64_t count(std::size_t i) const;
   // The vocabulary that min_count and max_vocab give: a prefix of the cached words.
   Vocab vocab(const VocabOptions& options) const;
   // The corpus over the first `vocab_size` words (the others are skipped).
@@ -81,10 +87,7 @@ class TokenCache {
  private:
   std::unique_ptr<SectionFile> file_;
   TokenCacheInfo info_;
-  std::size_t words_ = 0;
-  const std::int64_t* counts_ = nullptr;
-  const std::uint64_t* word_ends_ = nullptr;
-  const char* word_bytes_ = nullptr;
+  std::unique_ptr<const detail::VocabSections> vocab_;
   std::vector<IdSpan> blocks_;
 };
 

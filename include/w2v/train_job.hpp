@@ -15,6 +15,8 @@
 
 namespace w2v {
 
+struct Checkpoint;
+
 // The whole `w2v train` job.
 struct TrainJob {
   CorpusOptions corpus;
@@ -27,6 +29,24 @@ struct TrainJob {
   // Publish unit word vector + this times unit context vector; 0 publishes the raw word
   // vectors. Unset: kDefaultCosContextWeight for the cos merge, 0 for dot.
   std::optional<float> add_context;
+  // The whole training state goes here (checkpoint.hpp) every checkpoint_seconds of
+  // training or checkpoint_words words, on an interrupt, and at the end, when set.
+  std::string checkpoint;
+  double checkpoint_seconds = 1800;
+  std::int64_t checkpoint_words = 0;
+  // Start the word vectors of the words in this vector file from it (any format the loader
+  // reads; its dimension must be train.dim); the other words start random.
+  std::string init_from;
+};
+
+// Where a run starts besides fresh vectors.
+struct TrainStart {
+  // Finish this interrupted run: its vocabulary, model and state (moved from).
+  Checkpoint* resume = nullptr;
+  // Train further from this run on the job's corpus: its words, counts grown by the
+  // corpus's and joined by the corpus's new words that reach min_count, keep their rows
+  // (moved from); new words start random.
+  Checkpoint* grow = nullptr;
 };
 
 // With the cos merge only directions are trained and both sides carry meaning: adding
@@ -57,7 +77,9 @@ struct TrainReport {
 // any work, reads, trains, writes every output and commits them together: they appear
 // only when everything succeeded, and once hooks.cancel is set (Interrupted) never.
 // `on_corpus` is called once the corpus is read, before training.
+// `start`: see TrainStart (Error when a resumed run's inputs changed since).
 TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
-                          const std::function<void(const TrainReport&)>& on_corpus = {});
+                          const std::function<void(const TrainReport&)>& on_corpus = {},
+                          TrainStart start = {});
 
 }  // namespace w2v

@@ -2,6 +2,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "w2v/corpus.hpp"
 #include "w2v/model.hpp"
@@ -22,13 +23,54 @@ struct TrainProgress {
   double eta_seconds = 0;
 };
 
+// One training thread's part of a run's state.
+struct ThreadState {
+  std::uint64_t rng = 0;   // its pair generator's random state
+  int epoch = 0;           // the epoch it is in (options.epochs once done)
+  std::int64_t words = 0;  // corpus words it trained
+  std::int64_t pairs = 0;  // pairs it scored
+  double loss = 0;         // their summed loss
+  // pairs and loss when its current epoch began
+  std::int64_t epoch_pairs = 0;
+  double epoch_loss = 0;
+};
+
+// Where a training run stands, besides the model: enough to resume it. Chunks are handed
+// out per epoch in order; every chunk handed out has been trained.
+struct TrainState {
+  std::uint64_t chunks = 0;               // per epoch: the corpus the state belongs to
+  std::int64_t words_per_epoch = 0;       // in the vocabulary
+  std::vector<std::uint64_t> next_chunk;  // per epoch: chunks handed out
+  std::vector<ThreadState> threads;
+  std::vector<double> epoch_loss;  // per epoch, of the threads that finished it
+  std::vector<std::int64_t> epoch_pairs;
+
+  // True when every chunk of every epoch has been trained.
+  bool finished() const {
+    for (const std::uint64_t n : next_chunk) {
+      if (n < chunks) return false;
+    }
+    return true;
+  }
+};
+
 struct TrainHooks {
   // Called from one training thread every `progress_interval` seconds and once at the
   // end. Must be quick and must not throw.
   std::function<void(const TrainProgress&)> progress;
   double progress_interval = 1.0;
-  // Training stops with Error("interrupted") soon after this becomes true.
+  // Training stops with Interrupted soon after this becomes true.
   const std::atomic<bool>* cancel = nullptr;
+  // Checkpoints, when set: every checkpoint_seconds of training and every
+  // checkpoint_words words (each 0 for never), and once `cancel` becomes true before
+  // training stops, the threads finish the chunks they hold, sync their copies of rows and
+  // pause while one of them calls `checkpoint` with the complete model (scale and bias
+  // included) and the state to resume from. What it throws stops training and is rethrown.
+  std::function<void(const Model&, const TrainState&)> checkpoint;
+  double checkpoint_seconds = 0;
+  std::int64_t checkpoint_words = 0;
+  // Called, when `checkpoint` is set, as a cancel is seen and before its checkpoint.
+  std::function<void()> interrupted;
 };
 
 struct TrainStats {
@@ -46,11 +88,15 @@ Model make_model(std::size_t vocab_size, const TrainOptions& options);
 
 // Trains `model` on `corpus` by lock-free SGD on options.threads threads, each on its own
 // slice of the corpus. The view's vocabulary is `vocab` or a prefix of it; ids past it
-// are skipped. With one thread the result is a function of the inputs and the
-// seed. Throws Error when the loss or a vector stops being finite (suggesting a lower
+// are skipped. `resume`: continue from a checkpoint's state (Error when it belongs to
+// another corpus); with one thread, a run resumed from any checkpoint trains the same
+// vectors as one never stopped. `final_state` receives the state at the end. With one thread the
+// result is a function of the inputs and the seed. Throws Error when the loss or a vector stops
+// being finite (suggesting a lower
 // --lr) or when cancelled.
 TrainStats train(Model& model, const CorpusView& corpus, const Vocab& vocab,
-                 const TrainOptions& options, const TrainHooks& hooks = {});
+                 const TrainOptions& options, const TrainHooks& hooks = {},
+                 const TrainState* resume = nullptr, TrainState* final_state = nullptr);
 TrainStats train(Model& model, const EncodedCorpus& corpus, const Vocab& vocab,
                  const TrainOptions& options, const TrainHooks& hooks = {});
 

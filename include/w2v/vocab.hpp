@@ -50,6 +50,10 @@ class Vocab {
   // min_count and max_vocab keep: the vocabulary they give is always that prefix.
   static std::size_t prefix_size(const std::int64_t* counts, std::size_t n,
                                  const VocabOptions& options);
+  // A continued run's vocabulary: every word of `base`, its count plus its count in
+  // `counted`, and the words of `counted` not in `base` that reach options.min_count; in
+  // vocabulary order.
+  static Vocab merged(const Vocab& base, const StringTable& counted, const VocabOptions& options);
   // The pairs as a table, counts of a repeated word added up.
   static StringTable table_of(const std::vector<std::pair<std::string, std::int64_t>>& counts);
   // Reads `word count` lines (word2vec.c's -save-vocab layout; "-": standard input). Throws

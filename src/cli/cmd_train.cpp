@@ -3,11 +3,15 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
+#include <set>
 
 #include "cli/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/number_options.hpp"
 #include "cli/progress_printer.hpp"
+#include "w2v/checkpoint.hpp"
+#include "w2v/job_options.hpp"
 #include "w2v/train_job.hpp"
 
 namespace w2v::cli {
@@ -44,17 +48,136 @@ void log_summary(const TrainReport& r) {
       r.seconds);
 }
 
-void run(TrainJob job, const TrainFlags& flags, const Context& context) {
+std::uint64_t chunks_done(const TrainState& state) {
+  std::uint64_t done = 0;
+  for (const std::uint64_t n : state.next_chunk) done += n;
+  return done;
+}
+
+// Options a resumed run may change: where and how it publishes, and how it runs.
+bool may_change_on_resume(const std::string& name) {
+  static const std::set<std::string> names = {"output",
+                                              "format",
+                                              "save-context",
+                                              "save-vocab",
+                                              "metrics",
+                                              "add-context",
+                                              "checkpoint",
+                                              "checkpoint-seconds",
+                                              "checkpoint-words",
+                                              "threads",
+                                              "memory-limit",
+                                              "spill-dir",
+                                              "cache"};
+  return names.count(name) > 0;
+}
+
+// The command line's name of a job option.
+std::string option_name(const std::string& name) {
+  if (name == "corpus") return "corpus";
+  if (name == "checkpoint-seconds" || name == "checkpoint-words") return "--checkpoint-every";
+  return "--" + name;
+}
+
+// The checkpoint's job with what the command line gave: the same values, or new ones
+// where a resumed run may change them (UsageError naming the option and both values).
+TrainJob resumed_job(const TrainJob& saved, const TrainJob& asked, const CLI::App& command) {
+  const std::vector<JobOption> was = job_options(saved), now = job_options(asked);
+  TrainJob job = saved;
+  std::set<std::string> seen;
+  for (const JobOption& option : now) {
+    if (!seen.insert(option.name).second || command.count(option_name(option.name)) == 0) {
+      continue;
+    }
+    const std::string a = option_text(was, option.name), b = option_text(now, option.name);
+    if (a == b) continue;
+    if (!may_change_on_resume(option.name)) {
+      throw UsageError(option_name(option.name) + ": the checkpoint's run has '" + a +
+                       "', the command line '" + b + "'; a resumed run goes on as it began");
+    }
+    set_job_option(job, option.name, b);
+  }
+  return job;
+}
+
+// A continued run's job: the checkpoint's options, but the command line's corpus, outputs
+// and whatever else it gives.
+TrainJob continued_job(const TrainJob& saved, const TrainJob& asked, const CLI::App& command) {
+  if (asked.corpus.inputs.empty()) {
+    throw UsageError("--continue trains on new text: give the corpus to train on");
+  }
+  TrainJob job = saved;
+  job.corpus.inputs = asked.corpus.inputs;
+  job.corpus.cache_dir = asked.corpus.cache_dir;
+  job.corpus.memory_limit = asked.corpus.memory_limit;
+  job.corpus.spill_dir = asked.corpus.spill_dir;
+  job.corpus.read_vocab.clear();
+  job.output = asked.output;
+  job.format = asked.format;
+  job.save_context = asked.save_context;
+  job.save_vocab = asked.save_vocab;
+  job.metrics = asked.metrics;
+  job.checkpoint = asked.checkpoint;
+  job.checkpoint_seconds = asked.checkpoint_seconds;
+  job.checkpoint_words = asked.checkpoint_words;
+  job.init_from.clear();
+  const std::vector<JobOption> now = job_options(asked);
+  std::set<std::string> seen;
+  for (const JobOption& option : now) {
+    if (option.name != "corpus" && seen.insert(option.name).second &&
+        command.count(option_name(option.name)) > 0) {
+      set_job_option(job, option.name, option_text(now, option.name));
+    }
+  }
+  return job;
+}
+
+void run(TrainJob job, const TrainFlags& flags, const CLI::App& command, const Context& context) {
   setup_logging(flags.quiet, flags.verbose);
   check_stdin_once(flags.config, job.corpus);
   apply_sampling_flags(flags.sampling, job.train);
   if (!flags.format.empty()) job.format = parse_vector_format(flags.format);
+  if (!flags.checkpoint_every.empty()) {
+    const CheckedInterval every = check_interval(flags.checkpoint_every);
+    job.checkpoint_seconds = every.seconds;
+    job.checkpoint_words = every.words;
+  }
+  std::optional<Checkpoint> checkpoint;
+  TrainStart start;
+  if (!flags.resume.empty() && !flags.continue_from.empty()) {
+    throw UsageError("--resume and --continue exclude each other");
+  }
+  if (!flags.resume.empty()) {
+    if (!job.init_from.empty()) throw UsageError("--resume and --init-from exclude each other");
+    checkpoint = read_checkpoint(flags.resume, context.interrupted);
+    job = resumed_job(checkpoint->job, job, command);
+    start.resume = &*checkpoint;
+    spdlog::info("resuming the run of {}: {} of {} chunks trained", flags.resume,
+                 chunks_done(checkpoint->state), checkpoint->state.chunks * job.train.epochs);
+  } else if (!flags.continue_from.empty()) {
+    if (!job.init_from.empty()) throw UsageError("--continue and --init-from exclude each other");
+    checkpoint = read_checkpoint(flags.continue_from, context.interrupted);
+    job = continued_job(checkpoint->job, job, command);
+    start.grow = &*checkpoint;
+  } else if (!job.init_from.empty() && command.count("--dim") == 0) {
+    // --dim defaults to the file's.
+    LoadOptions first;
+    first.limit = 1;
+    job.train.dim = static_cast<int>(load_vectors(job.init_from, first).dim());
+  }
   ProgressPrinter printer(ProgressPrinter::mode_for_stderr(flags.quiet));
   TrainHooks hooks;
   hooks.cancel = context.interrupted;
   hooks.progress_interval = printer.interval();
   hooks.progress = [&](const TrainProgress& p) { printer.update(p); };
-  const TrainReport report = run_train_job(job, hooks, log_corpus);
+  hooks.interrupted = [&] {
+    printer.finish();
+    spdlog::warn(
+        "interrupted: writing the checkpoint {} before stopping (this may take a few seconds; "
+        "a second signal stops at once)",
+        job.checkpoint);
+  };
+  const TrainReport report = run_train_job(job, hooks, log_corpus, start);
   printer.finish();
   log_summary(report);
 }
@@ -100,6 +223,26 @@ void add_train_options(CLI::App* cmd, TrainJob* job, TrainFlags* flags) {
   add_number_option(*cmd, "--threads", job->train.threads, ranges::kThreads,
                     "Training threads (default: every core)");
   cmd->add_option("--metrics", job->metrics, "Write the run's parameters and results as JSON");
+  cmd->add_option("--checkpoint", job->checkpoint,
+                  "Keep the whole training state here, written every --checkpoint-every, on "
+                  "Ctrl-C or SIGTERM (then exit 130), and at the end; --resume or --continue "
+                  "take it up");
+  cmd->add_option("--checkpoint-every", flags->checkpoint_every,
+                  "A duration (90s, 30m, 2h) or a count of words (500M; K, M, G: powers of 1000)")
+      ->transform(interval_validator())
+      ->type_name("INTERVAL")
+      ->default_str("30m");
+  cmd->add_option("--continue", flags->continue_from,
+                  "Train further from this checkpoint on the corpus given: its options unless "
+                  "given again, its words and vectors, new words that reach --min-count added "
+                  "(counts merged)");
+  cmd->add_option("--init-from", job->init_from,
+                  "Start the vectors of the words in this vector file from it (--dim defaults "
+                  "to its dimension); other words start random");
+  cmd->add_option("--resume", flags->resume,
+                  "Finish the interrupted run of this checkpoint: its corpus, options and "
+                  "outputs, unless given again (only outputs, --threads and the like may "
+                  "change)");
   cmd->add_flag("-q,--quiet", flags->quiet, "Print errors only");
   cmd->add_flag("-v,--verbose", flags->verbose, "Print debug messages too");
 }
@@ -112,7 +255,7 @@ void register_train(CLI::App& app, Context& context) {
   cmd->callback([cmd, job, flags, &context] {
     apply_config_file(*cmd, flags->config);
     note_tokenizer_options(*cmd, job->corpus);
-    run(*job, *flags, context);
+    run(*job, *flags, *cmd, context);
   });
 }
 

@@ -44,6 +44,9 @@ struct TrainFlags {
   SamplingFlags sampling;
   std::string format;
   std::string config;
+  std::string checkpoint_every;  // an interval (check_interval); empty: the job's default
+  std::string resume;            // a checkpoint to finish
+  std::string continue_from;     // a checkpoint to train further on new text
   bool quiet = false;
   bool verbose = false;
 };

@@ -128,6 +128,37 @@ CheckedSize check_size(const std::string& text, std::uint64_t min_bytes) {
   return out;
 }
 
+CheckedInterval check_interval(const std::string& text) {
+  CheckedInterval out;
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  const std::string suffix = text.substr(digits);
+  const bool ok_number = digits > 0 && digits <= 12 && text[0] != '0';
+  const std::uint64_t n = ok_number ? std::stoull(text.substr(0, digits)) : 0;
+  if (ok_number && (suffix == "s" || suffix == "m" || suffix == "h")) {
+    out.seconds = static_cast<double>(n) * (suffix == "s" ? 1 : suffix == "m" ? 60 : 3600);
+    return out;
+  }
+  const std::uint64_t scale = suffix.empty()  ? 1
+                              : suffix == "K" ? 1000
+                              : suffix == "M" ? 1000000
+                              : suffix == "G" ? 1000000000
+                                              : 0;
+  if (!ok_number || scale == 0) {
+    out.error =
+        "must be a duration such as 90s, 30m or 2h, or a count of words such as 500M (K, "
+        "M, G: powers of 1000), got '" +
+        text + "'";
+    return out;
+  }
+  out.words = static_cast<std::int64_t>(n * scale);
+  return out;
+}
+
+CLI::Validator interval_validator() {
+  return CLI::Validator([](std::string& text) { return check_interval(text).error; }, "");
+}
+
 CLI::Option* add_size_option(CLI::App& command, const std::string& name, std::uint64_t& value,
                              std::uint64_t min_bytes, const std::string& help) {
   return command.add_option(name, value, help)

@@ -36,6 +36,17 @@ struct CheckedSize {
 };
 CheckedSize check_size(const std::string& text, std::uint64_t min_bytes);
 
+// --checkpoint-every: a duration with s, m or h (90s, 30m, 2h) or a count of words with an
+// optional K, M or G (powers of 1000: 500M). Exactly one of seconds and words is set.
+struct CheckedInterval {
+  double seconds = 0;
+  std::int64_t words = 0;
+  std::string error;
+};
+CheckedInterval check_interval(const std::string& text);
+// The validator for it (leaves the text as it is).
+CLI::Validator interval_validator();
+
 // The same check on one value, for tests and config files: the canonical decimal text of
 // `text`, or a message saying what is wrong.
 struct CheckedNumber {
