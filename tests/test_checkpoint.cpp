@@ -231,7 +231,7 @@ TEST_SUITE("checkpoint cli") {
           std::string::npos);
   }
 
-  TEST_CASE("--continue grows the vocabulary; --init-from starts from a vector file") {
+  TEST_CASE("--continue grows the vocabulary, and --init-from starts from a vector file") {
     TempDir dir;
     write_file(dir.file("a.txt"), make_corpus(800, 11));
     // New words: topics 12 and up do not occur in a.txt.
