@@ -150,8 +150,27 @@ struct alignas(64) ReadingThread {
   std::vector<std::pair<BlockQueue::Ticket, IdVector>> blocks;
   // Blocks that went to the scratch file: where, and how many ids.
   std::vector<std::pair<BlockQueue::Ticket, std::pair<std::uint64_t, std::uint32_t>>> spilled;
+  // The table's generation of each block's ids, by ticket sequence.
+  std::vector<std::pair<std::size_t, std::uint32_t>> generations;
+  std::vector<std::vector<std::uint32_t>> remaps;  // one per pruning
+  std::int64_t min_reduce = 1;
+  std::int64_t pruned = 0;
   std::int64_t bytes = 0;
 };
+
+// Drops from `table` the words counted `min_reduce` times or fewer; returns their old ids
+// -> new ids (kNoWord for a dropped word) and adds how many went to `pruned`.
+std::vector<std::uint32_t> prune_table(StringTable& table, std::int64_t min_reduce,
+                                       std::int64_t& pruned) {
+  std::vector<std::uint32_t> remap(table.size(), kNoWord);
+  StringTable kept;
+  for (std::uint32_t id = 0; id < table.size(); ++id) {
+    if (table.count(id) > min_reduce) remap[id] = kept.add(table.word(id), table.count(id));
+  }
+  pruned += static_cast<std::int64_t>(table.size() - kept.size());
+  table = std::move(kept);
+  return remap;
+}
 
 // Where the reading threads' blocks go: memory up to the budget, then the scratch file.
 class BlockStore {
@@ -280,6 +299,11 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
             text.text.view(), text.continues_word,
             [&](std::string_view word) { counter.word(word); }, [&] { counter.sentence_end(); });
       }
+      reader.generations.push_back(
+          {ticket.sequence, static_cast<std::uint32_t>(reader.remaps.size())});
+      if (options.prune_at > 0 && reader.table.size() > options.prune_at) {
+        reader.remaps.push_back(prune_table(reader.table, reader.min_reduce++, reader.pruned));
+      }
       std::uint64_t offset = 0;
       if (store.keep(ids, offset)) {
         reader.blocks.emplace_back(ticket, std::move(ids));
@@ -294,20 +318,31 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
   std::vector<std::pair<BlockQueue::Ticket, Block>> blocks;
   for (std::size_t t = 0; t < readers.size(); ++t) {
     const auto table = static_cast<std::uint32_t>(t);
-    for (auto& [ticket, ids] : readers[t].blocks) {
+    ReadingThread& reader = readers[t];
+    std::sort(reader.generations.begin(), reader.generations.end());
+    const auto generation = [&](const BlockQueue::Ticket& ticket) {
+      return std::lower_bound(reader.generations.begin(), reader.generations.end(),
+                              std::pair<std::size_t, std::uint32_t>{ticket.sequence, 0})
+          ->second;
+    };
+    for (auto& [ticket, ids] : reader.blocks) {
       Block block;
       block.table = table;
+      block.generation = generation(ticket);
       block.ids = std::move(ids);
       blocks.push_back({ticket, std::move(block)});
     }
-    for (const auto& [ticket, where] : readers[t].spilled) {
+    for (const auto& [ticket, where] : reader.spilled) {
       Block block;
       block.table = table;
+      block.generation = generation(ticket);
       block.spill_offset = where.first;
       block.spill_count = where.second;
       blocks.push_back({ticket, std::move(block)});
     }
-    corpus.bytes_ += readers[t].bytes;
+    corpus.bytes_ += reader.bytes;
+    corpus.pruned_ += reader.pruned;
+    corpus.remaps_.push_back(std::move(reader.remaps));
   }
   corpus.spill_ = store.take_scratch();
   corpus.id_bytes_ = store.total();
@@ -350,36 +385,73 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
           [&](std::size_t i, std::uint32_t id) { ids[i] = id; });
     }
   }
+  // The merged table is held to the limit too: one more pruning of the first table, with
+  // the other tables' links to it remapped.
+  if (options.prune_at > 0 && corpus.tables_[0].size() > options.prune_at) {
+    std::int64_t min_reduce = 1;
+    for (const ReadingThread& reader : readers)
+      min_reduce = std::max(min_reduce, reader.min_reduce);
+    StringTable& first = corpus.tables_[0];
+    std::vector<std::uint32_t> remap(first.size());
+    for (std::uint32_t id = 0; id < remap.size(); ++id) remap[id] = id;
+    while (first.size() > options.prune_at) {
+      const std::vector<std::uint32_t> step = prune_table(first, min_reduce++, corpus.pruned_);
+      for (std::uint32_t& id : remap) id = id == kNoWord ? kNoWord : step[id];
+    }
+    for (std::size_t t = 1; t < corpus.first_table_ids_.size(); ++t) {
+      for (std::uint32_t& id : corpus.first_table_ids_[t]) id = remap[id];
+    }
+    corpus.remaps_[0].push_back(std::move(remap));
+  }
   return corpus;
 }
 
-std::vector<const std::uint32_t*> CountedCorpus::table_maps(const Vocab& vocab, int threads,
-                                                            const VocabIds* vocab_ids,
-                                                            std::vector<VocabIds>& storage) {
-  // Per table, table id -> vocabulary id; the first table's is vocab_ids itself.
-  storage.assign(tables_.size(), VocabIds());
-  std::vector<const std::uint32_t*> maps(tables_.size());
-  for (std::size_t t = 0; t < tables_.size(); ++t) {
+std::vector<std::vector<const std::uint32_t*>> CountedCorpus::table_maps(
+    const Vocab& vocab, int threads, const VocabIds* vocab_ids, std::vector<VocabIds>& storage) {
+  // Per table, table id -> vocabulary id; the first table's is vocab_ids itself. Then per
+  // pruning of the table, backwards: ids before it -> vocabulary id.
+  const std::size_t tables = tables_.size();
+  std::size_t generations = 0;
+  for (const auto& r : remaps_) generations += r.size();
+  storage.assign(tables + generations, VocabIds());
+  std::vector<std::vector<const std::uint32_t*>> maps(tables);
+  std::size_t next = tables;
+  for (std::size_t t = 0; t < tables; ++t) {
+    const std::uint32_t* current = nullptr;
     if (t == 0 && vocab_ids != nullptr) {
-      maps[0] = vocab_ids->data();
-      continue;
-    }
-    const StringTable& table = tables_[t];
-    auto& map = storage[t];
-    map.resize(table.size());
-    maps[t] = map.data();
+      current = vocab_ids->data();
+    } else {
+      const StringTable& table = tables_[t];
+      auto& map = storage[t];
+      map.resize(table.size());
 #pragma omp parallel for schedule(static) num_threads(threads)
-    for (std::size_t id = 0; id < table.size(); ++id) {
-      if (vocab_ids == nullptr) {
-        map[id] = vocab.find(table.word(static_cast<std::uint32_t>(id)));
-      } else {
-        map[id] = (*vocab_ids)[first_table_ids_[t][id]];
+      for (std::size_t id = 0; id < table.size(); ++id) {
+        if (vocab_ids == nullptr) {
+          map[id] = vocab.find(table.word(static_cast<std::uint32_t>(id)));
+        } else {
+          const std::uint32_t first = first_table_ids_[t][id];
+          map[id] = first == kNoWord ? Vocab::kNotFound : (*vocab_ids)[first];
+        }
       }
+      current = map.data();
+    }
+    const auto& remaps =
+        t < remaps_.size() ? remaps_[t] : std::vector<std::vector<std::uint32_t>>{};
+    maps[t].assign(remaps.size() + 1, nullptr);
+    maps[t][remaps.size()] = current;
+    for (std::size_t g = remaps.size(); g-- > 0;) {
+      auto& map = storage[next++];
+      map.resize(remaps[g].size());
+      for (std::size_t id = 0; id < map.size(); ++id) {
+        map[id] = remaps[g][id] == kNoWord ? Vocab::kNotFound : current[remaps[g][id]];
+      }
+      maps[t][g] = current = map.data();
     }
   }
   tables_.clear();
   tables_.shrink_to_fit();
   first_table_ids_.clear();
+  remaps_.clear();
   return maps;
 }
 
@@ -410,7 +482,7 @@ std::int64_t map_block(IdVector& ids, const std::uint32_t* map) {
 EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads, const VocabIds* vocab_ids) && {
   if (spilled()) throw std::logic_error("CountedCorpus::encode: the corpus spilled");
   std::vector<VocabIds> to_vocab;
-  const std::vector<const std::uint32_t*> maps = table_maps(vocab, threads, vocab_ids, to_vocab);
+  const auto maps = table_maps(vocab, threads, vocab_ids, to_vocab);
 
   EncodedCorpus corpus;
   corpus.blocks.resize(blocks_.size());
@@ -418,7 +490,7 @@ EncodedCorpus CountedCorpus::encode(const Vocab& vocab, int threads, const Vocab
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(+ : words)
   for (std::size_t b = 0; b < blocks_.size(); ++b) {
     IdVector& ids = blocks_[b].ids;
-    words += map_block(ids, maps[blocks_[b].table]);
+    words += map_block(ids, maps[blocks_[b].table][blocks_[b].generation]);
     const std::size_t kept = ids.size();
     // Copying into a right-sized vector costs fresh pages; it pays only when a lot of the
     // block was dropped.
@@ -437,7 +509,7 @@ void CountedCorpus::encode_into(const Vocab& vocab, int threads, const VocabIds*
                                 const std::function<void(IdSpan)>& sink,
                                 const std::atomic<bool>* cancel) && {
   std::vector<VocabIds> to_vocab;
-  const std::vector<const std::uint32_t*> maps = table_maps(vocab, threads, vocab_ids, to_vocab);
+  const auto maps = table_maps(vocab, threads, vocab_ids, to_vocab);
   if (spill_) spill_->flush();
   // A few blocks at a time, mapped on every thread, handed on in order.
   const std::size_t batch = 2 * static_cast<std::size_t>(std::max(threads, 1));
@@ -458,7 +530,7 @@ void CountedCorpus::encode_into(const Vocab& vocab, int threads, const VocabIds*
           spill_->read(block.spill_offset, ids.data(), ids.size() * sizeof(std::uint32_t));
           if (block.end_sentence) end_sentence(ids);
         }
-        map_block(ids, maps[block.table]);
+        map_block(ids, maps[block.table][block.generation]);
       });
     }
     error.rethrow();

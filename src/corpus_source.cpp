@@ -96,6 +96,7 @@ PreparedCorpus from_cache(std::shared_ptr<const TokenCache> cache, const CorpusO
   }
   prepared.tokens = cache->info().tokens;
   prepared.bytes = cache->info().bytes;
+  prepared.pruned = cache->info().pruned;
   prepared.cache = std::move(cache);
   prepared.from_cache = true;
   prepared.read_seconds = seconds_since(start);
@@ -112,7 +113,8 @@ std::shared_ptr<const TokenCache> reusable_cache(const std::string& path,
     const TokenCacheInfo& info = cache->info();
     if (info.inputs == identify_inputs(options.inputs) &&
         info.tokenizer.lowercase == options.tokenizer.lowercase &&
-        info.tokenizer.max_word_bytes == options.tokenizer.max_word_bytes) {
+        info.tokenizer.max_word_bytes == options.tokenizer.max_word_bytes &&
+        info.prune_at == options.prune_at) {
       return cache;
     }
   } catch (const Interrupted&) {
@@ -128,6 +130,7 @@ ReadOptions read_options(const CorpusOptions& options) {
   read.tokenizer = options.tokenizer;
   read.memory_budget = options.memory_limit > 0 ? options.memory_limit : default_memory_limit();
   read.spill_dir = options.spill_dir.empty() ? "." : options.spill_dir;
+  read.prune_at = options.prune_at;
   return read;
 }
 
@@ -222,6 +225,7 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
   }
   prepared.tokens = counted.stats();
   prepared.bytes = counted.bytes();
+  prepared.pruned = counted.pruned();
   const VocabIds* ids = options.read_vocab.empty() && own_vocab ? &vocab_ids : nullptr;
   if (counted.spilled()) {
     // More ids than the memory limit: a token cache of the vocabulary in use, in a scratch
@@ -269,7 +273,8 @@ CorpusView PreparedCorpus::view() const {
 std::string cache_path(const CorpusOptions& options) {
   std::string key = "w2v token cache " + std::to_string(kTokenCacheVersion) + "\n" +
                     std::to_string(options.tokenizer.max_word_bytes) + " " +
-                    on_off(options.tokenizer.lowercase) + "\n";
+                    on_off(options.tokenizer.lowercase) + " " + std::to_string(options.prune_at) +
+                    "\n";
   for (const CacheInput& in : identify_inputs(options.inputs)) {
     key += in.path + "\n" + std::to_string(in.size) + " " + std::to_string(in.mtime_ns) + "\n";
   }
@@ -301,6 +306,8 @@ TokenCacheInfo write_token_cache(const CorpusOptions& options, int threads, Byte
   }
   info.tokens = counted.stats();
   info.bytes = counted.bytes();
+  info.pruned = counted.pruned();
+  info.prune_at = options.prune_at;
   VocabIds vocab_ids;
   const Vocab every = Vocab::from_table(counted.words(), VocabOptions{0, 0}, &vocab_ids);
   TokenCacheWriter writer(out, info, every);

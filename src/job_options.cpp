@@ -67,6 +67,7 @@ const std::vector<Field>& fields() {
       W2V_TEXT("cache", corpus.cache_dir),
       W2V_NUMBER("memory-limit", corpus.memory_limit, std::uint64_t),
       W2V_TEXT("spill-dir", corpus.spill_dir),
+      W2V_NUMBER("prune-at", corpus.prune_at, std::uint64_t),
       W2V_TEXT("output", output),
       Field{"format", JobOption::kText,
             [](const TrainJob& j) {

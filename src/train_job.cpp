@@ -183,6 +183,7 @@ TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
   report.bytes = prepared.bytes;
   report.read_seconds = prepared.read_seconds;
   report.spilled = prepared.spilled;
+  report.pruned = prepared.pruned;
   if (prepared.cache && !prepared.spilled) report.cache = prepared.cache->path();
   if (on_corpus) on_corpus(report);
 

@@ -56,6 +56,7 @@ std::string results_json(const TrainReport& r) {
       .add("repaired_words", static_cast<long long>(r.tokens.repaired_words))
       .add("truncated_words", static_cast<long long>(r.tokens.truncated_words))
       .add("control_bytes", static_cast<long long>(r.tokens.control_bytes))
+      .add("pruned_words", static_cast<long long>(r.pruned))
       .add("tokens_trained", static_cast<long long>(r.train.words))
       .add("pairs", static_cast<long long>(r.train.pairs))
       .add("read_seconds", r.read_seconds)

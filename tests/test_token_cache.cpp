@@ -279,3 +279,49 @@ TEST_SUITE("token_cache") {
     CHECK_THROWS_AS(w2v::write_token_cache(options, 1, sink), w2v::UsageError);
   }
 }
+
+TEST_SUITE("corpus pruning") {
+  TEST_CASE("--prune-at drops rare words while counting, and ids and counts stay in step") {
+    TempDir dir;
+    // Frequent words and a long tail of words seen once or twice, over several blocks.
+    std::string text;
+    std::uint64_t x = 5;
+    for (int line = 0; text.size() < (5u << 20); ++line) {
+      for (int i = 0; i < 12; ++i) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        const auto r = static_cast<unsigned>(x >> 33);
+        text += (i ? " " : "") +
+                (r % 3 == 0 ? "rare" + std::to_string(r) : "w" + std::to_string(r % 50));
+      }
+      text += '\n';
+    }
+    write_file(dir.file("c.txt"), text);
+    for (const std::uint64_t budget : {std::uint64_t{0}, std::uint64_t{1} << 20}) {
+      for (const int threads : {1, 2}) {
+        CAPTURE(budget);
+        CAPTURE(threads);
+        w2v::ReadOptions read;
+        read.prune_at = 5000;
+        read.memory_budget = budget == 0 ? UINT64_MAX : budget;
+        read.spill_dir = dir.path();
+        w2v::CountedCorpus counted = w2v::CountedCorpus::read({dir.file("c.txt")}, read, threads);
+        CHECK(counted.pruned() > 0);
+        CHECK(counted.words().size() <= 5000);
+        w2v::VocabIds vocab_ids;
+        const w2v::Vocab vocab =
+            w2v::Vocab::from_table(counted.words(), w2v::VocabOptions{0, 0}, &vocab_ids);
+        // Every frequent word survives.
+        for (int w = 0; w < 50; ++w)
+          CHECK(vocab.find("w" + std::to_string(w)) != w2v::Vocab::kNotFound);
+        std::vector<std::int64_t> seen(vocab.size(), 0);
+        std::move(counted).encode_into(vocab, threads, &vocab_ids, [&](w2v::IdSpan block) {
+          for (std::size_t i = 0; i < block.size; ++i) {
+            if (block.data[i] != w2v::kSentenceEnd) ++seen[block.data[i]];
+          }
+        });
+        // A pruned word's earlier occurrences went with it: what is counted is what is there.
+        for (std::uint32_t i = 0; i < vocab.size(); ++i) CHECK(seen[i] == vocab.count(i));
+      }
+    }
+  }
+}

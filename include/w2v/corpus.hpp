@@ -123,6 +123,10 @@ struct ReadOptions {
   // spill_dir ("." when empty), so that memory stays flat whatever the corpus length.
   std::uint64_t memory_budget = UINT64_MAX;
   std::string spill_dir;
+  // When a reading thread's table holds more distinct words than this, its rare words are
+  // dropped (word2vec.c's ReduceVocab: counts up to 1, then 2, ... at each pruning), their
+  // occurrences so far with them; 0: never. The merged table is cut the same way.
+  std::uint64_t prune_at = 0;
 };
 
 class ScratchFile;
@@ -161,22 +165,29 @@ class CountedCorpus {
   std::uint64_t id_bytes() const { return id_bytes_; }
   const TokenizerStats& stats() const { return stats_; }
   std::int64_t bytes() const { return bytes_; }
+  // Distinct words dropped by pruning (ReadOptions::prune_at), counted at each pruning.
+  std::int64_t pruned() const { return pruned_; }
 
  private:
   struct Block {
-    std::uint32_t table = 0;  // which thread's table the ids refer to
-    IdVector ids;             // in memory, unless spilled
+    std::uint32_t table = 0;       // which thread's table the ids refer to
+    std::uint32_t generation = 0;  // the table's, when the ids were taken (see remaps_)
+    IdVector ids;                  // in memory, unless spilled
     std::uint64_t spill_offset = UINT64_MAX;
     std::uint32_t spill_count = 0;
     bool end_sentence = false;  // a sentence end follows the ids (the input's last line)
   };
-  std::vector<const std::uint32_t*> table_maps(const Vocab& vocab, int threads,
-                                               const VocabIds* vocab_ids,
-                                               std::vector<VocabIds>& storage);
+  // Per table, per generation: the map of its ids onto `vocab` (backed by `storage`).
+  std::vector<std::vector<const std::uint32_t*>> table_maps(const Vocab& vocab, int threads,
+                                                            const VocabIds* vocab_ids,
+                                                            std::vector<VocabIds>& storage);
   // One per reading thread; after reading, the first holds every word and the total counts.
   std::vector<StringTable> tables_;
   // Per table after the first: id -> id of the same word in the first table.
   std::vector<std::vector<std::uint32_t>> first_table_ids_;
+  // Per table, per pruning: ids before it -> ids after it (kNoWord: pruned).
+  std::vector<std::vector<std::vector<std::uint32_t>>> remaps_;
+  std::int64_t pruned_ = 0;
   std::vector<Block> blocks_;
   std::shared_ptr<ScratchFile> spill_;  // shared by copies (tests copy unspilled corpora)
   std::uint64_t id_bytes_ = 0;

@@ -31,6 +31,9 @@ struct CorpusOptions {
   // memory this process may use (system_memory.hpp).
   std::uint64_t memory_limit = 0;
   std::string spill_dir;  // "." when empty
+  // Distinct words counted at most; past it the rarest are dropped while reading (see
+  // ReadOptions::prune_at). fastText's cap.
+  std::uint64_t prune_at = 30000000;
   // The vocabulary is given rather than counted (a resumed run's, from its checkpoint):
   // the corpus's other words are dropped; min_count and max_vocab do not apply.
   std::shared_ptr<const Vocab> fixed_vocab;
@@ -53,6 +56,7 @@ struct PreparedCorpus {
   TokenizerStats tokens;    // everything read, in or out of the vocabulary
   std::int64_t bytes = 0;   // of text read
   std::int64_t words = 0;   // tokens in the vocabulary
+  std::int64_t pruned = 0;  // distinct words dropped while counting
   double read_seconds = 0;  // reading, counting and encoding (or mapping)
   bool from_cache = false;  // read from a token cache rather than text
   bool spilled = false;     // the ids outgrew the memory limit: mapped from a scratch file

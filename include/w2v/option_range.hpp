@@ -48,6 +48,8 @@ inline constexpr OptionRange kMinCount{0, kInt64Max};
 // Vocabulary ids are 32-bit, one value kept for "not found".
 inline constexpr OptionRange kMaxVocab{0, 4294967294.0L};
 inline constexpr OptionRange kMaxWordBytes{4, 65536};
+// Distinct words counted before the rarest are dropped.
+inline constexpr OptionRange kPruneAt{1000, 4294967294.0L};
 // Counts of vectors, pairs or answers where 0 means "all" and more than there are means all.
 inline constexpr OptionRange kLimit{0, kInt64Max};
 inline constexpr OptionRange kAnswers{1, kInt64Max};

@@ -67,8 +67,9 @@ struct TrainReport {
   TokenizerStats tokens;
   std::int64_t bytes = 0;
   double read_seconds = 0;
-  std::string cache;     // the token cache the corpus was mapped from, if any
-  bool spilled = false;  // the ids went to a scratch file (--memory-limit)
+  std::string cache;        // the token cache the corpus was mapped from, if any
+  bool spilled = false;     // the ids went to a scratch file (--memory-limit)
+  std::int64_t pruned = 0;  // distinct words dropped while counting (--prune-at)
   TrainStats train;
   double seconds = 0;  // the whole job
 };

@@ -44,6 +44,10 @@ void run(PrepareFlags& flags, const Context& context) {
     spdlog::warn("warning: {} words had invalid UTF-8, repaired with U+FFFD",
                  info.tokens.repaired_words);
   }
+  if (info.pruned > 0) {
+    spdlog::warn("warning: {} rare words were dropped while counting, to stay within --prune-at",
+                 info.pruned);
+  }
   if (info.tokens.control_bytes > 0) {
     spdlog::warn("warning: {} control bytes (0x00-0x1F, 0x7F) were read as spaces",
                  info.tokens.control_bytes);

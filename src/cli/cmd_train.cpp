@@ -31,6 +31,10 @@ void log_corpus(const TrainReport& r) {
     spdlog::warn("warning: {} words had invalid UTF-8, repaired with U+FFFD",
                  r.tokens.repaired_words);
   }
+  if (r.pruned > 0) {
+    spdlog::warn("warning: {} rare words were dropped while counting, to stay within --prune-at",
+                 r.pruned);
+  }
   if (r.tokens.control_bytes > 0) {
     spdlog::warn("warning: {} control bytes (0x00-0x1F, 0x7F) were read as spaces",
                  r.tokens.control_bytes);

@@ -32,6 +32,9 @@ void add_corpus_options(CLI::App& command, CorpusOptions& corpus) {
 }
 
 void add_spill_options(CLI::App& command, CorpusOptions& corpus) {
+  add_number_option(command, "--prune-at", corpus.prune_at, ranges::kPruneAt,
+                    "Count at most this many distinct words: past it, the rarest are dropped "
+                    "while reading, as word2vec.c and gensim's max_vocab_size do");
   add_size_option(command, "--memory-limit", corpus.memory_limit, std::uint64_t{1} << 20,
                   "Keep at most this much of the corpus's ids in memory, spilling the rest to "
                   "a scratch file on disk (default: half of the memory w2v may use)");

@@ -17,7 +17,7 @@ struct SamplingFlags {
 };
 
 void add_corpus_options(CLI::App& command, CorpusOptions& corpus);
-// --memory-limit and --spill-dir (add_corpus_options adds them too).
+// --prune-at, --memory-limit and --spill-dir (add_corpus_options adds them too).
 void add_spill_options(CLI::App& command, CorpusOptions& corpus);
 // Once the command line (and config file) is parsed: whether tokenizer options were given,
 // which a token cache made with others must then match.
