@@ -150,6 +150,58 @@ EXPRESSION = {
     "no-table": b"just some words - +",
 }
 
+# Token caches and checkpoints (section_file.hpp), built here from the format itself.
+def section_file(magic, version, sections):
+    out = bytearray(magic + struct.pack("<II", version, 0))
+    table = bytearray()
+    for name, data, align in sections:
+        out += b"\0" * ((-len(out)) % align)
+        table += name.encode().ljust(24, b"\0")
+        table += struct.pack("<QQII", len(out), len(data), zlib.crc32(data), 0)
+        out += data
+    offset = len(out)
+    out += table
+    out += struct.pack("<QIIII", offset, len(sections), zlib.crc32(table), version, 0)
+    return bytes(out + b"W2V-END\0")
+
+
+def text(s):
+    return struct.pack("<Q", len(s)) + s
+
+
+CACHE_WORDS = [(b"the", 5), (b"of", 3), (b"k\xc3\xb6nig", 2), (b"a", 1)]
+CACHE_SECTIONS = [
+    ("info", struct.pack("<QIQ", 100, 0, 1) + text(b"/c.txt") + struct.pack("<Qq", 30, 0)
+     + struct.pack("<qqqqqqQ", 11, 0, 0, 0, 30, 0, 30000000), 64),
+    ("counts", struct.pack("<4q", *[c for _, c in CACHE_WORDS]), 64),
+    ("word_ends", struct.pack("<4Q", 3, 5, 11, 12), 64),
+    ("words", b"".join(w for w, _ in CACHE_WORDS), 64),
+    ("ids", struct.pack("<12I", 0, 1, 0, 0xFFFFFFFF, 2, 0, 1, 0, 0xFFFFFFFF, 3, 2, 1), 4096),
+    ("block_ends", struct.pack("<2Q", 4, 12), 64),
+]
+JOB = [(b"dim", b"2"), (b"epochs", b"1"), (b"merge", b"cos"), (b"output", b"/v.bin")]
+CHECKPOINT_SECTIONS = [
+    ("job", struct.pack("<Q", len(JOB)) + b"".join(text(n) + text(v) for n, v in JOB), 64),
+    ("inputs", struct.pack("<Q", 1) + text(b"/c.txt") + struct.pack("<Qq", 30, 7), 64),
+    ("state", struct.pack("<QqQ", 2, 9, 1) + struct.pack("<Qdq", 1, 0.5, 40)
+     + struct.pack("<Q", 1) + struct.pack("<QIqqddq", 12345, 0, 6, 40, 20.0, 0.0, 0)
+     + struct.pack("<Ifff", 0, 5.0, 0.0, 2.0), 64),
+    ("vocab_counts", struct.pack("<2q", 5, 3), 64),
+    ("vocab_word_ends", struct.pack("<2Q", 3, 5), 64),
+    ("vocab_words", b"theof", 64),
+    ("words", struct.pack("<4f", 0.5, -0.25, 1.0, 0.0), 64),
+    ("contexts", struct.pack("<4f", 0.1, 0.2, -0.3, 0.4), 64),
+]
+SEPARATOR = b"\xff\xfeSEC"
+SECTIONS = {
+    "cache": b"\x00" + section_file(b"W2VCACHE", 1, CACHE_SECTIONS),
+    "checkpoint": b"\x01" + section_file(b"W2VCHECK", 1, CHECKPOINT_SECTIONS),
+    "cache-sections": b"\x02" + SEPARATOR.join(d for _, d, _ in CACHE_SECTIONS),
+    "checkpoint-sections": b"\x03" + SEPARATOR.join(d for _, d, _ in CHECKPOINT_SECTIONS),
+    "cache-old-version": b"\x00" + section_file(b"W2VCACHE", 0, CACHE_SECTIONS),
+    "not-a-file": b"\x00W2VCACHE",
+}
+
 TARGETS = {
     "vectors_text": VECTORS_TEXT,
     "vectors_binary": VECTORS_BINARY,
@@ -160,6 +212,7 @@ TARGETS = {
     "config": CONFIG,
     "tokenizer": TOKENIZER,
     "expression": EXPRESSION,
+    "sections": SECTIONS,
 }
 
 

@@ -102,6 +102,10 @@ bool is_checkpoint(const std::string& path) {
 
 void write_checkpoint(ByteSink& out, const TrainJob& job, const std::vector<CacheInput>& inputs,
                       const Vocab& vocab, const Model& model, const TrainState& state) {
+  std::uint64_t vocab_bytes = 16 * vocab.size();
+  for (std::uint32_t i = 0; i < vocab.size(); ++i) vocab_bytes += vocab.word(i).size();
+  out.expect_size(2 * model.words.rows() * model.words.cols() * sizeof(float) + vocab_bytes +
+                  64 * 1024);
   SectionWriter writer(out, kCheckpointMagic, kCheckpointVersion);
   ByteWriter w;
   const std::vector<JobOption> options = job_options(job);

@@ -310,6 +310,9 @@ TokenCacheInfo write_token_cache(const CorpusOptions& options, int threads, Byte
   info.prune_at = options.prune_at;
   VocabIds vocab_ids;
   const Vocab every = Vocab::from_table(counted.words(), VocabOptions{0, 0}, &vocab_ids);
+  std::uint64_t vocab_bytes = 16 * every.size();
+  for (std::uint32_t i = 0; i < every.size(); ++i) vocab_bytes += every.word(i).size();
+  out.expect_size(counted.id_bytes() + vocab_bytes + 64 * 1024);
   TokenCacheWriter writer(out, info, every);
   std::move(counted).encode_into(
       every, threads, &vocab_ids, [&](IdSpan block) { writer.add_block(block); }, cancel);

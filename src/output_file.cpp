@@ -262,7 +262,16 @@ void OutputFile::check_cancel() const {
 
 void OutputFile::fail(int error) const {
   if (error == EPIPE && checked_.kind == OutputKind::kStandardOutput) throw BrokenPipe();
-  cannot_write(checked_.path, std::strerror(error));
+  std::string why = std::strerror(error);
+  if (error == ENOSPC || error == EFBIG) {
+    const auto mb = [](std::uint64_t bytes) {
+      return std::to_string((bytes + (1 << 20) - 1) >> 20);
+    };
+    why += expected_ > 0
+               ? " (the file needs " + mb(expected_) + " MB, " + mb(written_) + " MB were written)"
+               : " (after " + mb(written_) + " MB)";
+  }
+  cannot_write(checked_.path, why);
 }
 
 void OutputFile::write_out(const char* data, std::size_t size) {

@@ -140,6 +140,10 @@ SectionFile::SectionFile(const std::string& path, const SectionWriter::Magic& ma
     const auto table = load<std::uint64_t>(trailer);
     const auto count = load<std::uint32_t>(trailer + 8);
     const auto table_crc = load<std::uint32_t>(trailer + 12);
+    if (load<std::uint32_t>(trailer + 16) != file_version || load<std::uint32_t>(trailer + 20) != 0 ||
+        load<std::uint32_t>(base_ + 12) != 0) {
+      fail("the file is damaged (its header or trailer)");
+    }
     const std::uint64_t table_end = size_ - kTrailerBytes;
     if (table < kLeadBytes || table > table_end || (table_end - table) / kEntryBytes != count ||
         (table_end - table) % kEntryBytes != 0) {
@@ -155,10 +159,27 @@ SectionFile::SectionFile(const std::string& path, const SectionWriter::Magic& ma
       entry.offset = load<std::uint64_t>(e + kNameBytes);
       entry.size = load<std::uint64_t>(e + kNameBytes + 8);
       entry.crc = load<std::uint32_t>(e + kNameBytes + 16);
-      if (entry.offset < kLeadBytes || entry.offset > table || entry.size > table - entry.offset) {
+      if (entry.offset < kLeadBytes || entry.offset > table || entry.size > table - entry.offset ||
+          load<std::uint32_t>(e + kNameBytes + 20) != 0) {
         fail("section '" + entry.name + "' lies outside the file");
       }
       entries_.push_back(std::move(entry));
+    }
+    // What lies between the sections is padding, all zero: a damaged byte anywhere in the
+    // file is found, not only one inside a section.
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;
+    for (const Entry& e : entries_) spans.emplace_back(e.offset, e.offset + e.size);
+    std::sort(spans.begin(), spans.end());
+    std::uint64_t at = kLeadBytes;
+    for (const auto& [begin, end] : spans) {
+      if (begin < at) fail("sections overlap");
+      if (std::any_of(base_ + at, base_ + begin, [](char c) { return c != 0; })) {
+        fail("the file is damaged (between sections)");
+      }
+      at = end;
+    }
+    if (std::any_of(base_ + at, base_ + table, [](char c) { return c != 0; })) {
+      fail("the file is damaged (between sections)");
     }
     // Every section's checksum, in pieces on every thread, then combined.
     struct Piece {

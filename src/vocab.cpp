@@ -93,11 +93,18 @@ std::size_t Vocab::prefix_size(const std::int64_t* counts, std::size_t n,
 Vocab Vocab::merged(const Vocab& base, const StringTable& counted, const VocabOptions& options) {
   StringTable all;
   all.reserve(base.size() + counted.size());
-  for (std::uint32_t i = 0; i < base.size(); ++i) all.add(base.word(i), base.count(i));
+  std::int64_t total = 0;
+  auto add = [&](std::string_view word, std::int64_t count) {
+    if (__builtin_add_overflow(total, count, &total)) {
+      throw Error("the counts of the words add up to more than 2^63 - 1");
+    }
+    all.add(word, count);
+  };
+  for (std::uint32_t i = 0; i < base.size(); ++i) add(base.word(i), base.count(i));
   for (std::uint32_t i = 0; i < counted.size(); ++i) {
     const std::string_view word = counted.word(i);
     if (base.find(word) != kNotFound || counted.count(i) >= options.min_count) {
-      all.add(word, counted.count(i));
+      add(word, counted.count(i));
     }
   }
   return from_table(all, VocabOptions{0, 0});

@@ -407,7 +407,7 @@ std::string with_defaults(const std::string& command, std::string args) {
   if (command == "train") {
     defaults = {{"--dim", "4"}, {"--epochs", "1"}, {"--threads", "1"}, {"--min-count", "1"}};
   }
-  if (command == "train" || command == "convert" || command == "export") {
+  if (command == "train" || command == "convert" || command == "export" || command == "prepare") {
     defaults.emplace_back("-q", "");
   }
   for (const auto& [option, value] : defaults) {
@@ -547,6 +547,109 @@ const std::vector<Case>& cases() {
         "train - --read-vocab - -o out.txt < corpus.txt", 2, {"standard input", "only once"});
     add("stdin-twice", "corpus and --config -", "train - --config - -o out.txt < epochs.toml", 2,
         {"standard input", "only once"}, [](Fixture& f) { f.put("epochs.toml", "epochs = 1\n"); });
+
+    // Token caches and checkpoints, made by the binary and then damaged or mismatched.
+    const auto made = [](Fixture& f, const std::string& args) {
+      const auto r = w2v::test::run_command("cd " + shell_quote(f.dir.path()) + " && " +
+                                            shell_quote(W2V_BINARY) + " " + args);
+      REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    };
+    const auto cache = [made](Fixture& f) { made(f, "prepare corpus.txt -o c.w2vc -q"); };
+    const auto checkpoint = [made](Fixture& f) {
+      made(f, "train corpus.txt -o v.txt --dim 4 --epochs 1 --min-count 1 -q --checkpoint k.w2vk");
+    };
+    const auto damage = [](Fixture& f, const std::string& name, double where) {
+      std::string bytes = read_file(f.dir.file(name));
+      const auto at = static_cast<std::size_t>(static_cast<double>(bytes.size()) * where);
+      bytes[at] = static_cast<char>(bytes[at] ^ 0x40);
+      f.put(name, bytes);
+    };
+    add("corrupted", "a token cache with a damaged byte", "train c.w2vc -o out.txt", 1,
+        {"c.w2vc", "section", "damaged"}, [cache, damage](Fixture& f) {
+          cache(f);
+          damage(f, "c.w2vc", 0.5);
+        });
+    add("truncated", "a truncated token cache", "train c.w2vc -o out.txt", 1,
+        {"c.w2vc", "truncated"}, [cache](Fixture& f) {
+          cache(f);
+          const std::string bytes = read_file(f.dir.file("c.w2vc"));
+          f.put("c.w2vc", bytes.substr(0, bytes.size() / 2));
+        });
+    add("wrong-type", "a token cache of another format version", "train c.w2vc -o out.txt", 1,
+        {"c.w2vc", "format version 7"}, [cache](Fixture& f) {
+          cache(f);
+          std::string bytes = read_file(f.dir.file("c.w2vc"));
+          bytes[8] = 7;
+          f.put("c.w2vc", bytes);
+        });
+    add("wrong-type", "a token cache with other tokenizer options",
+        "train c.w2vc --lowercase -o out.txt", 2, {"c.w2vc", "--lowercase off"}, cache);
+    add("wrong-type", "a token cache among other inputs", "train c.w2vc corpus.txt -o out.txt", 2,
+        {"c.w2vc", "only input"}, cache);
+    add("missing", "--resume missing", "train --resume nothing.w2vk", 1, {"nothing.w2vk"});
+    add("corrupted", "--resume of a damaged checkpoint", "train --resume k.w2vk -o out.txt", 1,
+        {"k.w2vk", "damaged"}, [checkpoint, damage](Fixture& f) {
+          checkpoint(f);
+          damage(f, "k.w2vk", 0.7);
+        });
+    add("wrong-type", "--resume of a token cache", "train --resume c.w2vc -o out.txt", 1,
+        {"c.w2vc", "not a checkpoint"}, cache);
+    add("wrong-type", "--resume with another --dim", "train --resume k.w2vk --dim 5 -o out.txt", 2,
+        {"--dim", "'4'", "'5'"}, checkpoint);
+    add("wrong-type", "--resume and --continue", "train --resume k.w2vk --continue k.w2vk", 2,
+        {"--resume and --continue"}, checkpoint);
+    add("missing", "--continue without a corpus", "train --continue k.w2vk -o out.txt", 2,
+        {"--continue", "corpus"}, checkpoint);
+    add("missing", "--init-from missing", "train corpus.txt --init-from none.vec -o out.txt", 1,
+        {"none.vec"});
+    add("wrong-type", "--init-from of another dimension",
+        "train corpus.txt --init-from vec.txt --dim 5 -o out.txt", 2, {"vec.txt", "--dim is 5"});
+    add("same-path", "--checkpoint is -o", "train corpus.txt -o out.txt --checkpoint out.txt", 2,
+        {"-o and --checkpoint"});
+    add("unwritable", "--checkpoint in a missing folder",
+        "train corpus.txt -o out.txt --checkpoint nodir/k.w2vk", 1, {"nodir"});
+    add("out-of-range", "--checkpoint-every 0s",
+        "train corpus.txt -o out.txt --checkpoint-every 0s", 2, {"--checkpoint-every", "'0s'"});
+    add("out-of-range", "--checkpoint-every 5x",
+        "train corpus.txt -o out.txt --checkpoint-every 5x", 2, {"--checkpoint-every", "'5x'"});
+    add("out-of-range", "--memory-limit 1K", "train corpus.txt -o out.txt --memory-limit 1K", 2,
+        {"--memory-limit", "'1K'"});
+    add("out-of-range", "--prune-at 10", "train corpus.txt -o out.txt --prune-at 10", 2,
+        {"range:--prune-at"});
+    add("unwritable", "--spill-dir missing", "train corpus.txt -o out.txt --spill-dir nodir", 1,
+        {"--spill-dir", "nodir"});
+    add("unwritable", "--cache in a missing folder", "train corpus.txt -o out.txt --cache nodir", 1,
+        {"nodir"});
+    add("full-disk", "--checkpoint on a full disk",
+        "train corpus.txt -o out.txt --dim 3000 --checkpoint {full}/out.bin", 1,
+        {"{full}/out.bin"});
+
+    // ---------------------------------------------------------------- prepare
+    add("missing", "corpus missing", "prepare missing.txt -o c.w2vc", 1, {"missing.txt"});
+    add("missing", "no -o", "prepare corpus.txt", 2, {"--output"});
+    add("empty", "empty corpus", "prepare empty.txt -o c.w2vc", 1, {"empty"});
+    add("directory", "corpus is a directory", "prepare adir -o c.w2vc", 1, {"adir", "directory"});
+    add("directory", "-o is a directory", "prepare corpus.txt -o adir", 1, {"adir", "directory"});
+    add("unwritable", "-o in a missing folder", "prepare corpus.txt -o nodir/c.w2vc", 1, {"nodir"});
+    add("unwritable", "-o in a read-only folder", "prepare corpus.txt -o {ro}/c.w2vc", 1,
+        {"{ro}/c.w2vc"});
+    add("wrong-type", "the input is a token cache already", "prepare c.w2vc -o d.w2vc", 2,
+        {"c.w2vc", "token cache already"}, cache);
+    add("out-of-range", "--max-word-bytes 3", "prepare corpus.txt -o c.w2vc --max-word-bytes 3", 2,
+        {"range:--max-word-bytes"});
+    add("out-of-range", "--threads 0", "prepare corpus.txt -o c.w2vc --threads 0", 2,
+        {"range:--threads"});
+    add("stdin-twice", "- twice", "prepare - - -o c.w2vc < corpus.txt", 2,
+        {"standard input", "only once"});
+    add("device", "-o /dev/full", "prepare corpus.txt -o /dev/full", 1, {"/dev/full"});
+    add("truncated", "truncated gzip corpus", "prepare short.gz -o c.w2vc", 1, {"short.gz"});
+    add("full-disk", "a cache on a full disk", "prepare corpus.txt -o {full}/out.bin", 1,
+        {"{full}/out.bin"}, [](Fixture& f) {
+          // A corpus whose cache does not fit 256 KiB.
+          std::string big;
+          while (big.size() < (1u << 20)) big += data().corpus;
+          f.put("corpus.txt", big);
+        });
 
     // ---------------------------------------------------------------- pairs
     add("missing", "corpus missing", "pairs missing.txt", 1, {"missing.txt"});
@@ -861,6 +964,7 @@ TEST_SUITE("bad input") {
   TEST_CASE("bad input: eval") { run_cases("eval"); }
   TEST_CASE("bad input: convert") { run_cases("convert"); }
   TEST_CASE("bad input: export") { run_cases("export"); }
+  TEST_CASE("bad input: prepare") { run_cases("prepare"); }
 
   TEST_CASE("bad input: the table covers every subcommand and every kind") {
     std::map<std::string, int> commands, kinds;
@@ -872,7 +976,7 @@ TEST_SUITE("bad input") {
     }
     CHECK(cases().size() >= 80);
     for (const char* command :
-         {"train", "pairs", "nearest", "analogy", "eval", "convert", "export"}) {
+         {"train", "prepare", "pairs", "nearest", "analogy", "eval", "convert", "export"}) {
       CHECK_MESSAGE(commands[command] >= 10, command << " has " << commands[command] << " cases");
     }
     for (const char* kind : {"missing", "empty", "directory", "truncated", "corrupted",

@@ -16,6 +16,9 @@ class ByteSink {
   virtual ~ByteSink() = default;
   virtual void write(const void* data, std::size_t size) = 0;
   void write(std::string_view text) { write(text.data(), text.size()); }
+  // How big the whole output will be, when the writer knows: a full disk then says how much
+  // space was needed.
+  virtual void expect_size(std::uint64_t) {}
 };
 
 class StringSink : public ByteSink {
@@ -89,6 +92,7 @@ class OutputFile : public ByteSink {
 
   using ByteSink::write;
   void write(const void* data, std::size_t size) override;
+  void expect_size(std::uint64_t bytes) override { expected_ = bytes; }
   // Hands the buffered bytes to the kernel (an interactive answer on standard output).
   void flush();
   // Makes the output final: kFile flushes, syncs, renames and syncs the folder.
@@ -118,6 +122,7 @@ class OutputFile : public ByteSink {
   std::size_t buffered_ = 0;
   std::uint64_t written_ = 0;
   std::uint64_t synced_ = 0;  // bytes whose write-back was started
+  std::uint64_t expected_ = 0;
   bool prepared_ = false;
   bool committed_ = false;
 };

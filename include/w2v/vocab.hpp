@@ -106,9 +106,11 @@ Vocab Vocab::from_sorted(std::size_t n, WordOf word_of, CountOf count_of,
           ordered = false;
         }
         vocab.counts_.push_back(count);
-        vocab.total_ += count;
+        if (__builtin_add_overflow(vocab.total_, count, &vocab.total_)) ordered = false;
       });
-  if (!ordered) throw Error(where + ": the words are not in vocabulary order, or repeat");
+  if (!ordered) {
+    throw Error(where + ": the words are not in vocabulary order, repeat, or count past 2^63");
+  }
   return vocab;
 }
 
