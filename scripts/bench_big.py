@@ -183,24 +183,26 @@ def mode_limit(args):
 
 def mode_sweep(args):
     grid = [("50", "5"), ("100", "5"), ("50", "20"), ("100", "20")]
-    settings = [s for s in SETTINGS]
-    start = time.time()
     cache = os.path.join(args.work, "sweep.w2vc")
     if os.path.exists(cache):
         os.remove(cache)
-    w2v(args, "prepare", args.corpus, "-o", cache, "-q")
-    prepare = time.time() - start
-    for dim, mc in grid:
-        w2v(args, "train", cache, "-o", os.path.join(args.work, "s.bin"), "--epochs",
-            str(args.epochs), *settings, "--dim", dim, "--min-count", mc)
-    from_cache = time.time() - start
-    start = time.time()
-    for dim, mc in grid:
-        w2v(args, "train", args.corpus, "-o", os.path.join(args.work, "s.bin"), "--epochs",
-            str(args.epochs), *settings, "--dim", dim, "--min-count", mc)
-    from_text = time.time() - start
-    print(f"\nprepare {prepare:.1f} s; prepare + 4 trainings from the cache {from_cache:.1f} s; "
-          f"4 trainings from text {from_text:.1f} s")
+    totals = {}
+    for label, source in (("text", args.corpus), ("cache", cache)):
+        start = time.time()
+        if label == "cache":
+            w2v(args, "prepare", args.corpus, "-o", cache, "-q")
+        prepare = time.time() - start
+        read = 0.0
+        for dim, mc in grid:
+            m = os.path.join(args.work, "m.json")
+            w2v(args, "train", source, "-o", os.path.join(args.work, "s.bin"), "--epochs",
+                str(args.epochs), "--metrics", m, *SETTINGS, "--dim", dim, "--min-count", mc)
+            read += metrics(m)["read_seconds"]
+        totals[label] = (time.time() - start, prepare, read)
+    print("\n| four trainings | whole s | prepare s | reading (or mapping) s, summed |")
+    print("|---|---:|---:|---:|")
+    for label, (whole, prepare, read) in totals.items():
+        print(f"| from {label} | {whole:.1f} | {prepare:.2f} | {read:.2f} |")
 
 
 def mode_checkpoint(args):
