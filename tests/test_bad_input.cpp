@@ -30,40 +30,6 @@ using w2v::test::shell_quote;
 using w2v::test::TempDir;
 using w2v::test::write_file;
 
-// A small corpus with planted topics (as in the cli suite): 48 words t<topic>w<word>.
-std::string make_corpus(int lines, std::uint64_t seed) {
-  std::string text;
-  std::uint64_t x = seed;
-  auto next = [&] {
-    x = x * 6364136223846793005ull + 1442695040888963407ull;
-    return static_cast<std::uint32_t>(x >> 33);
-  };
-  for (int l = 0; l < lines; ++l) {
-    const std::uint32_t topic = next() % 8;
-    const int len = 5 + static_cast<int>(next() % 6);
-    for (int i = 0; i < len; ++i) {
-      if (i > 0) text += ' ';
-      text += "t" + std::to_string(topic) + "w" + std::to_string(next() % 6);
-    }
-    text += '\n';
-  }
-  return text;
-}
-
-std::string gzip_bytes(const std::string& text) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, text.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
-
 // `count` words (the corpus's 48 first, then w<i>) with `dim` values each.
 std::vector<std::string> vector_words(int count) {
   std::vector<std::string> words;
@@ -129,18 +95,18 @@ struct Data {
 const Data& data() {
   static const Data d = [] {
     Data d;
-    d.corpus = make_corpus(60, 2);
+    d.corpus = w2v::test::planted_corpus(60, 2);
     d.vec_txt = text_vectors(48, 4);
     d.vec_bin = binary_vectors(48, 4);
-    d.corpus_gz = gzip_bytes(make_corpus(300, 3));
+    d.corpus_gz = w2v::test::gzip_compress(w2v::test::planted_corpus(300, 3));
     d.short_gz = d.corpus_gz.substr(0, d.corpus_gz.size() / 2);
     d.bad_gz = d.corpus_gz;
     for (std::size_t i = 20; i < 40; ++i) d.bad_gz[i] = static_cast<char>(d.bad_gz[i] ^ 0x33);
-    d.badvec_gz = gzip_bytes(d.vec_txt);
+    d.badvec_gz = w2v::test::gzip_compress(d.vec_txt);
     for (std::size_t i = 20; i < 40; ++i) {
       d.badvec_gz[i] = static_cast<char>(d.badvec_gz[i] ^ 0x5A);
     }
-    const std::string vec_gz = gzip_bytes(text_vectors(48, 4));
+    const std::string vec_gz = w2v::test::gzip_compress(text_vectors(48, 4));
     d.shortvec_gz = vec_gz.substr(0, vec_gz.size() / 2);
     // 12 of 48 lines.
     const auto lines = w2v::test::lines(d.vec_txt);

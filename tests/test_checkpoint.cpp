@@ -24,25 +24,6 @@ using w2v::test::shell_quote;
 using w2v::test::TempDir;
 using w2v::test::write_file;
 
-// Topics of words that occur together, many lines of them.
-std::string make_corpus(int lines, std::uint64_t seed) {
-  std::string text;
-  std::uint64_t x = seed;
-  auto next = [&] {
-    x = x * 6364136223846793005ull + 1442695040888963407ull;
-    return static_cast<std::uint32_t>(x >> 33);
-  };
-  for (int l = 0; l < lines; ++l) {
-    const std::uint32_t topic = next() % 12;
-    const int len = 6 + static_cast<int>(next() % 8);
-    for (int i = 0; i < len; ++i) {
-      text += (i ? " t" : "t") + std::to_string(topic) + "w" + std::to_string(next() % 9);
-    }
-    text += '\n';
-  }
-  return text;
-}
-
 bool same(const w2v::Matrix& a, const w2v::Matrix& b) {
   if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
   for (std::size_t r = 0; r < a.rows(); ++r) {
@@ -61,7 +42,7 @@ w2v::test::CommandResult w2v_in(const TempDir& dir, const std::string& args) {
 TEST_SUITE("checkpoint") {
   TEST_CASE("a run resumed from any of its checkpoints trains the same vectors (one thread)") {
     TempDir dir;
-    write_file(dir.file("c.txt"), make_corpus(6000, 3));
+    write_file(dir.file("c.txt"), w2v::test::planted_corpus(6000, 3));
     w2v::CorpusOptions corpus;
     corpus.inputs = {dir.file("c.txt")};
     corpus.vocab.min_count = 1;
@@ -140,7 +121,7 @@ TEST_SUITE("checkpoint") {
     CHECK_THROWS_AS(w2v::set_job_option(back, "no-such", "1"), w2v::Error);
 
     TempDir dir;
-    write_file(dir.file("c.txt"), make_corpus(300, 5));
+    write_file(dir.file("c.txt"), w2v::test::planted_corpus(300, 5));
     const auto r = w2v_in(dir,
                           "train c.txt -o v.txt --dim 8 --epochs 1 --min-count 1 -q "
                           "--threads 1 --checkpoint k.w2vk");
@@ -178,7 +159,7 @@ TEST_SUITE("checkpoint cli") {
 
   TEST_CASE("kill -9 or SIGINT, then --resume: the vectors of a run never stopped") {
     TempDir dir;
-    write_file(dir.file("c.txt"), make_corpus(3000, 7));
+    write_file(dir.file("c.txt"), w2v::test::planted_corpus(3000, 7));
     const auto whole = w2v_in(dir, std::string(kRun) + " -q -o whole.bin");
     REQUIRE_MESSAGE(whole.exit_code == 0, whole.err);
     for (const int sig : {SIGKILL, SIGINT, SIGTERM}) {
@@ -210,7 +191,7 @@ TEST_SUITE("checkpoint cli") {
 
   TEST_CASE("--resume refuses changed options and inputs, and takes new outputs") {
     TempDir dir;
-    write_file(dir.file("c.txt"), make_corpus(500, 9));
+    write_file(dir.file("c.txt"), w2v::test::planted_corpus(500, 9));
     const auto r = w2v_in(dir,
                           "train c.txt -o v.bin --dim 8 --epochs 2 --min-count 1 -q "
                           "--threads 1 --checkpoint k.w2vk");
@@ -222,7 +203,7 @@ TEST_SUITE("checkpoint cli") {
           "goes on as it began\n");
     CHECK(w2v_in(dir, "train --resume k.w2vk --dim 8 -q -o again.bin --threads 2").exit_code == 0);
     CHECK(read_file(dir.file("again.bin")) == read_file(dir.file("v.bin")));
-    write_file(dir.file("c.txt"), make_corpus(501, 9));
+    write_file(dir.file("c.txt"), w2v::test::planted_corpus(501, 9));
     changed = w2v_in(dir, "train --resume k.w2vk -q");
     CHECK(changed.exit_code == 1);
     CHECK(changed.err.find("changed since the checkpoint") != std::string::npos);
@@ -233,9 +214,9 @@ TEST_SUITE("checkpoint cli") {
 
   TEST_CASE("--continue grows the vocabulary, and --init-from starts from a vector file") {
     TempDir dir;
-    write_file(dir.file("a.txt"), make_corpus(800, 11));
-    // New words: topics 12 and up do not occur in a.txt.
-    std::string more = make_corpus(800, 12);
+    write_file(dir.file("a.txt"), w2v::test::planted_corpus(800, 11));
+    // Two new words; the planted ones all occur in a.txt too.
+    std::string more = w2v::test::planted_corpus(800, 12);
     for (int i = 0; i < 50; ++i) more += "newword fresh newword fresh\n";
     write_file(dir.file("b.txt"), more);
     REQUIRE(w2v_in(dir,

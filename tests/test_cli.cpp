@@ -32,27 +32,6 @@ CommandResult w2v_in(const TempDir& dir, const std::string& args) {
                                 " " + args);
 }
 
-// A small corpus with planted topics; words separated by single spaces, so counting is
-// trivial. Every word appears at least 3 times.
-std::string make_corpus(int lines, std::uint64_t seed) {
-  std::string text;
-  std::uint64_t x = seed;
-  auto next = [&] {
-    x = x * 6364136223846793005ull + 1442695040888963407ull;
-    return static_cast<std::uint32_t>(x >> 33);
-  };
-  for (int l = 0; l < lines; ++l) {
-    const std::uint32_t topic = next() % 8;
-    const int len = 5 + static_cast<int>(next() % 6);
-    for (int i = 0; i < len; ++i) {
-      if (i > 0) text += ' ';
-      text += "t" + std::to_string(topic) + "w" + std::to_string(next() % 6);
-    }
-    text += '\n';
-  }
-  return text;
-}
-
 std::map<std::string, std::int64_t> count_words(const std::string& text) {
   std::map<std::string, std::int64_t> counts;
   for (const auto& line : w2v::test::lines(text)) {
@@ -155,7 +134,7 @@ std::string with_fast_defaults(std::string args) {
 TEST_SUITE("cli") {
   TEST_CASE("train --threads 1 twice gives byte-identical files") {
     TempDir dir;
-    write_file(dir.file("corpus.txt"), make_corpus(400, 1));
+    write_file(dir.file("corpus.txt"), w2v::test::planted_corpus(400, 1));
     for (const char* merge : {"cos", "dot"}) {
       CAPTURE(merge);
       for (const char* run : {"1", "2"}) {
@@ -234,7 +213,7 @@ TEST_SUITE("cli") {
       for (const bool existing : {false, true}) {
         CAPTURE(existing);
         TempDir dir;
-        write_file(dir.file("corpus.txt"), make_corpus(50, 2));
+        write_file(dir.file("corpus.txt"), w2v::test::planted_corpus(50, 2));
         write_file(dir.file("empty.txt"), "");
         write_file(dir.file("blank.txt"), "  \n\t\n\r\n");
         write_file(dir.file("badvocab.txt"), "t0w0 5\nt0w1 five\n");
@@ -242,7 +221,7 @@ TEST_SUITE("cli") {
         {
           gzFile f = gzopen(dir.file("good.gz").c_str(), "wb");
           REQUIRE(f != nullptr);
-          const std::string text = make_corpus(300, 3);
+          const std::string text = w2v::test::planted_corpus(300, 3);
           gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
           gzclose(f);
           std::string gz = read_file(dir.file("good.gz"));
@@ -282,7 +261,7 @@ TEST_SUITE("cli") {
     for (const auto& [args, needle] : cases) {
       CAPTURE(args);
       TempDir dir;
-      write_file(dir.file("corpus.txt"), make_corpus(50, 2));
+      write_file(dir.file("corpus.txt"), w2v::test::planted_corpus(50, 2));
       const auto before = dir.list();
       const auto r = w2v_in(dir, args);
       CHECK(r.exit_code == 2);
@@ -294,7 +273,7 @@ TEST_SUITE("cli") {
 
   TEST_CASE("train reads standard input and gzip like a plain file") {
     TempDir dir;
-    const std::string text = make_corpus(300, 4);
+    const std::string text = w2v::test::planted_corpus(300, 4);
     write_file(dir.file("corpus.txt"), text);
     {
       gzFile f = gzopen(dir.file("corpus.txt.gz").c_str(), "wb");
@@ -327,7 +306,7 @@ TEST_SUITE("cli") {
 
   TEST_CASE("train --config FILE sets options, and the command line wins") {
     TempDir dir;
-    write_file(dir.file("corpus.txt"), make_corpus(200, 5));
+    write_file(dir.file("corpus.txt"), w2v::test::planted_corpus(200, 5));
     write_file(dir.file("run.toml"),
                "# a run\ndim = 7\nepochs = 1\nmin-count = 1\nwindow = 2\nmerge = \"dot\"\n"
                "threads = 1\nnegative = 3\n");
@@ -355,7 +334,7 @@ TEST_SUITE("cli") {
 
   TEST_CASE("train --metrics writes the parameters and results as JSON") {
     TempDir dir;
-    const std::string text = make_corpus(300, 6) + "rare\n";
+    const std::string text = w2v::test::planted_corpus(300, 6) + "rare\n";
     write_file(dir.file("corpus.txt"), text);
     const auto r = w2v_in(dir,
                           "train corpus.txt --dim 6 --epochs 3 --min-count 2 --threads 1 "
@@ -394,7 +373,7 @@ TEST_SUITE("cli") {
 
   TEST_CASE("train --save-vocab and --read-vocab") {
     TempDir dir;
-    const std::string text = make_corpus(300, 7) + "once\n";
+    const std::string text = w2v::test::planted_corpus(300, 7) + "once\n";
     write_file(dir.file("corpus.txt"), text);
     auto r = w2v_in(
         dir, "train corpus.txt " + kQuick + " --min-count 2 -q -o a.txt --save-vocab vocab.txt");
@@ -435,7 +414,7 @@ TEST_SUITE("cli") {
 
   TEST_CASE("train --save-context writes context vectors for the same words") {
     TempDir dir;
-    write_file(dir.file("corpus.txt"), make_corpus(300, 8));
+    write_file(dir.file("corpus.txt"), w2v::test::planted_corpus(300, 8));
     const auto r =
         w2v_in(dir, std::string("train corpus.txt ") + kFast + " -q -o w.txt --save-context c.txt");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
@@ -456,7 +435,7 @@ TEST_SUITE("cli") {
   TEST_CASE(
       "train --add-context: unit word + ALPHA x unit context, default 0.5 for cos, 0 for dot") {
     TempDir dir;
-    write_file(dir.file("corpus.txt"), make_corpus(300, 9));
+    write_file(dir.file("corpus.txt"), w2v::test::planted_corpus(300, 9));
     const std::string base = std::string("train corpus.txt ") + kFast + " -q";
     auto unit = [](const std::vector<float>& row) {
       double sq = 0;
@@ -493,7 +472,7 @@ TEST_SUITE("cli") {
 
   TEST_CASE("train: text or word2vec binary by the output name or --format") {
     TempDir dir;
-    write_file(dir.file("corpus.txt"), make_corpus(300, 9));
+    write_file(dir.file("corpus.txt"), w2v::test::planted_corpus(300, 9));
     auto run = [&](const std::string& extra) {
       const auto r = w2v_in(dir, std::string("train corpus.txt ") + kFast + " -q " + extra);
       REQUIRE_MESSAGE(r.exit_code == 0, r.err);
@@ -531,7 +510,7 @@ TEST_SUITE("cli") {
 
   TEST_CASE("pairs writes target<TAB>context<TAB>label lines, as the library generates them") {
     TempDir dir;
-    const std::string text = make_corpus(150, 10);
+    const std::string text = w2v::test::planted_corpus(150, 10);
     write_file(dir.file("corpus.txt"), text);
     const std::string opts = "--min-count 1 --window 3 --negative 4 --seed 5";
     const auto all = w2v_in(dir, "pairs corpus.txt " + opts);

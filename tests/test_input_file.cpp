@@ -19,20 +19,6 @@ namespace {
 using w2v::test::TempDir;
 using w2v::test::write_file;
 
-std::string gzip(const std::string& text) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, text.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
-
 std::string text_of(std::size_t n) {
   std::string s;
   for (std::size_t i = 0; s.size() < n; ++i) s += "word" + std::to_string(i % 977) + ' ';
@@ -47,7 +33,7 @@ TEST_SUITE("input_file") {
     TempDir dir;
     const std::string text = text_of(300000);
     write_file(dir.file("plain.txt"), text);
-    write_file(dir.file("packed.gz"), gzip(text));
+    write_file(dir.file("packed.gz"), w2v::test::gzip_compress(text));
     for (const char* name : {"plain.txt", "packed.gz"}) {
       CAPTURE(std::string(name));
       w2v::InputFile input(dir.file(name));
@@ -65,14 +51,15 @@ TEST_SUITE("input_file") {
 
   TEST_CASE("gzip members continue the stream, padding zeros are skipped, other data is not") {
     TempDir dir;
-    write_file(dir.file("two.gz"), gzip("first ") + gzip("second"));
+    write_file(dir.file("two.gz"),
+               w2v::test::gzip_compress("first ") + w2v::test::gzip_compress("second"));
     CHECK(w2v::read_input(dir.file("two.gz")) == "first second");
-    write_file(dir.file("padded.gz"), gzip("text") + std::string(512, '\0'));
+    write_file(dir.file("padded.gz"), w2v::test::gzip_compress("text") + std::string(512, '\0'));
     CHECK(w2v::read_input(dir.file("padded.gz")) == "text");
-    write_file(dir.file("garbage.gz"), gzip("text") + "not gzip");
+    write_file(dir.file("garbage.gz"), w2v::test::gzip_compress("text") + "not gzip");
     CHECK_THROWS_WITH_AS(w2v::read_input(dir.file("garbage.gz")),
                          doctest::Contains("after the end of the gzip data"), w2v::Error);
-    const std::string packed = gzip(text_of(5000));
+    const std::string packed = w2v::test::gzip_compress(text_of(5000));
     write_file(dir.file("cut.gz"), packed.substr(0, packed.size() / 2));
     CHECK_THROWS_WITH_AS(w2v::read_input(dir.file("cut.gz")),
                          doctest::Contains("truncated gzip data"), w2v::Error);

@@ -149,10 +149,10 @@ TEST_SUITE("output_file") {
     const pid_t reader = ::fork();
     REQUIRE(reader >= 0);
     if (reader == 0) {
-      ::execlp("sh", "sh", "-c", ("cat " + w2v::test::shell_quote(fifo) + " > " +
-                                  w2v::test::shell_quote(copy))
-                                     .c_str(),
-               static_cast<char*>(nullptr));
+      ::execlp(
+          "sh", "sh", "-c",
+          ("cat " + w2v::test::shell_quote(fifo) + " > " + w2v::test::shell_quote(copy)).c_str(),
+          static_cast<char*>(nullptr));
       ::_exit(127);
     }
     {
@@ -179,9 +179,10 @@ TEST_SUITE("output_file") {
     const std::string missing = dir.file("no/such.txt");
     CHECK_THROWS_WITH_AS(w2v::check_output(dir.path()), doctest::Contains("it is a directory"),
                          w2v::Error);
-    CHECK_THROWS_WITH_AS(w2v::check_output(missing),
-                         doctest::Contains(("the folder '" + dir.file("no") + "' does not exist").c_str()),
-                         w2v::Error);
+    CHECK_THROWS_WITH_AS(
+        w2v::check_output(missing),
+        doctest::Contains(("the folder '" + dir.file("no") + "' does not exist").c_str()),
+        w2v::Error);
     CHECK_THROWS_WITH_AS(w2v::check_output(dir.file("file.txt/x")),
                          doctest::Contains(dir.file("file.txt/x").c_str()), w2v::Error);
     CHECK_THROWS_AS(w2v::check_output(""), w2v::UsageError);
@@ -204,9 +205,8 @@ TEST_SUITE("output_file") {
     CHECK_THROWS_AS(check("-", "-"), w2v::UsageError);
     CHECK_THROWS_AS(check("/dev/null", "/dev/null"), w2v::UsageError);
     // Distinct paths pass, in order; an empty path is an output not asked for.
-    const auto ok = w2v::check_outputs({{"-o", dir.file("a.txt")},
-                                        {"--save-vocab", ""},
-                                        {"--metrics", dir.file("m.json")}});
+    const auto ok = w2v::check_outputs(
+        {{"-o", dir.file("a.txt")}, {"--save-vocab", ""}, {"--metrics", dir.file("m.json")}});
     REQUIRE(ok.size() == 3);
     CHECK(ok[0].path == dir.file("a.txt"));
     CHECK(ok[1].path.empty());
@@ -247,8 +247,7 @@ TEST_SUITE("output_file") {
   TEST_CASE("a write error names the output: /dev/full") {
     OutputFile full("/dev/full");
     full.write("x");
-    CHECK_THROWS_WITH_AS(full.commit(), doctest::Contains("cannot write '/dev/full'"),
-                         w2v::Error);
+    CHECK_THROWS_WITH_AS(full.commit(), doctest::Contains("cannot write '/dev/full'"), w2v::Error);
   }
 
   TEST_CASE("stale temporaries of dead writers are swept, those of live ones are not") {
@@ -268,7 +267,8 @@ TEST_SUITE("output_file") {
     const std::string other = "v.bin.w2v-tmp." + std::to_string(dead_pid()) + ".toolong";
     write_file(dir.file(other), "");
     write_file(dir.file("v.bin.tmp.123456"), "");
-    std::filesystem::create_directory(dir.file("d.w2v-tmp." + std::to_string(dead_pid()) + ".abcdef"));
+    std::filesystem::create_directory(
+        dir.file("d.w2v-tmp." + std::to_string(dead_pid()) + ".abcdef"));
 
     CHECK(w2v::sweep_stale_temporaries(dir.path()) == 1);
     CHECK(!w2v::test::file_exists(dir.file(dead)));

@@ -1,8 +1,7 @@
 #include <doctest/doctest.h>
 
-#include <atomic>
-
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <string>
 #include <vector>

@@ -318,7 +318,8 @@ TEST_SUITE("input") {
     CHECK(cut("ab\xE3\x80") == 0);  // a space cut short is not one
     // The control bytes the tokenizer splits at are cut points too.
     CHECK(cut(std::string("n\x01i\0zs", 6)) == 4);
-    CHECK(cut("abc\x7f" "def") == 4);
+    CHECK(cut("abc\x7f"
+              "def") == 4);
   }
 
   TEST_CASE("InputReader: missing inputs and directories are errors naming the path") {

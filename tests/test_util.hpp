@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cerrno>
 #include <chrono>
@@ -268,6 +269,46 @@ bool wait_until(Condition condition, double seconds) {
     if (std::chrono::steady_clock::now() >= end) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+}
+
+// A corpus with planted topics: each line draws a topic and 5 to 10 of its `words` words,
+// t<topic>w<word>, separated by single spaces.
+inline std::string planted_corpus(int lines, std::uint64_t seed, int topics = 8, int words = 6) {
+  std::string text;
+  std::uint64_t x = seed;
+  auto next = [&] {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<std::uint32_t>(x >> 33);
+  };
+  for (int l = 0; l < lines; ++l) {
+    const std::uint32_t topic = next() % static_cast<std::uint32_t>(topics);
+    const int len = 5 + static_cast<int>(next() % 6);
+    for (int i = 0; i < len; ++i) {
+      if (i > 0) text += ' ';
+      text += "t" + std::to_string(topic) + "w" +
+              std::to_string(next() % static_cast<std::uint32_t>(words));
+    }
+    text += '\n';
+  }
+  return text;
+}
+
+// `text` as one gzip member.
+inline std::string gzip_compress(const std::string& text) {
+  z_stream z{};
+  if (deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("deflateInit2 failed");
+  }
+  std::string out(deflateBound(&z, text.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int status = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (status != Z_STREAM_END) throw std::runtime_error("deflate failed");
+  return out;
 }
 
 // A table's words in id order.

@@ -142,16 +142,16 @@ TEST_SUITE("vectors") {
       }
     }
     // Records that are all digits both ways are valid text, and read as text.
-    std::string data = "2 1\n" + binary_record("a", {digits[0]}, true) +
-                       binary_record("b", {digits[1]}, true);
+    std::string data =
+        "2 1\n" + binary_record("a", {digits[0]}, true) + binary_record("b", {digits[1]}, true);
     const WordVectors v = parse_vectors(data, "v");
     CHECK(v.format == VectorFormat::kText);
     CHECK(v.vectors.row(0)[0] == 123.0f);
   }
 
   TEST_CASE("text with a byte above 0x7F in a value is text, its error naming the line") {
-    CHECK(load_error("2 3\na 0.1 0.2\xC3 0.3\nb 1 2 3\n").find(
-              "v.txt:2: value 2 of 'a' is not a number") == 0);
+    CHECK(load_error("2 3\na 0.1 0.2\xC3 0.3\nb 1 2 3\n")
+              .find("v.txt:2: value 2 of 'a' is not a number") == 0);
     CHECK(load_error("1 3\na 0.1 0.2 0.\xFF\n").find("v.txt:2: value 3 of 'a'") == 0);
     CHECK(load_error("1 1\nw 0.12\xC3\n").find("v.txt:2: value 1 of 'w'") == 0);
     CHECK(load_error("2 2\nw \xE2\x82\xAC"

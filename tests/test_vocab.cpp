@@ -186,8 +186,7 @@ TEST_SUITE("vocab") {
       return std::string("no error");
     };
     CHECK(error("a 1\nb\x01"
-                "c 2\n") ==
-          "v.txt:2: the word 'b?c' holds a control character (byte 0x01)");
+                "c 2\n") == "v.txt:2: the word 'b?c' holds a control character (byte 0x01)");
     CHECK(error("a\x7f 1\n").find("v.txt:1: the word") == 0);
     CHECK(error("a 1\n\xC3\x28 2\n") == "v.txt:2: the word '\xEF\xBF\xBD(' is not valid UTF-8");
     CHECK(error("a 9223372036854775807\nb 1\n") ==

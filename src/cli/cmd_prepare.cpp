@@ -40,18 +40,7 @@ void run(PrepareFlags& flags, const Context& context) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("read {} words ({:.1f} MB) in {:.2f} s into the token cache {}", info.tokens.words,
                static_cast<double>(info.bytes) / 1e6, seconds, flags.output);
-  if (info.tokens.repaired_words > 0) {
-    spdlog::warn("warning: {} words had invalid UTF-8, repaired with U+FFFD",
-                 info.tokens.repaired_words);
-  }
-  if (info.pruned > 0) {
-    spdlog::warn("warning: {} rare words were dropped while counting, to stay within --prune-at",
-                 info.pruned);
-  }
-  if (info.tokens.control_bytes > 0) {
-    spdlog::warn("warning: {} control bytes (0x00-0x1F, 0x7F) were read as spaces",
-                 info.tokens.control_bytes);
-  }
+  log_reading_warnings(info.tokens, info.pruned);
 }
 
 }  // namespace

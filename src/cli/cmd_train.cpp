@@ -27,21 +27,7 @@ void log_corpus(const TrainReport& r) {
                r.tokens.words, static_cast<double>(r.bytes) / 1e6, r.read_seconds,
                r.spilled ? ", the ids past --memory-limit spilled to a scratch file" : "",
                r.vocab_size, r.corpus_words);
-  if (r.tokens.repaired_words > 0) {
-    spdlog::warn("warning: {} words had invalid UTF-8, repaired with U+FFFD",
-                 r.tokens.repaired_words);
-  }
-  if (r.pruned > 0) {
-    spdlog::warn("warning: {} rare words were dropped while counting, to stay within --prune-at",
-                 r.pruned);
-  }
-  if (r.tokens.control_bytes > 0) {
-    spdlog::warn("warning: {} control bytes (0x00-0x1F, 0x7F) were read as spaces",
-                 r.tokens.control_bytes);
-  }
-  if (r.tokens.truncated_words > 0) {
-    spdlog::debug("{} words were cut to --max-word-bytes", r.tokens.truncated_words);
-  }
+  log_reading_warnings(r.tokens, r.pruned);
 }
 
 void log_summary(const TrainReport& r) {
@@ -105,31 +91,22 @@ TrainJob resumed_job(const TrainJob& saved, const TrainJob& asked, const CLI::Ap
 }
 
 // A continued run's job: the checkpoint's options, but the command line's corpus, outputs
-// and whatever else it gives.
+// and whatever else it gives; it starts from no --read-vocab or --init-from of its own.
 TrainJob continued_job(const TrainJob& saved, const TrainJob& asked, const CLI::App& command) {
   if (asked.corpus.inputs.empty()) {
     throw UsageError("--continue trains on new text: give the corpus to train on");
   }
+  static const std::set<std::string> from_command_line = {
+      "output",     "format",     "save-context", "save-vocab",         "metrics",
+      "checkpoint", "cache",      "memory-limit", "checkpoint-seconds", "checkpoint-words",
+      "spill-dir",  "read-vocab", "init-from"};
   TrainJob job = saved;
   job.corpus.inputs = asked.corpus.inputs;
-  job.corpus.cache_dir = asked.corpus.cache_dir;
-  job.corpus.memory_limit = asked.corpus.memory_limit;
-  job.corpus.spill_dir = asked.corpus.spill_dir;
-  job.corpus.read_vocab.clear();
-  job.output = asked.output;
-  job.format = asked.format;
-  job.save_context = asked.save_context;
-  job.save_vocab = asked.save_vocab;
-  job.metrics = asked.metrics;
-  job.checkpoint = asked.checkpoint;
-  job.checkpoint_seconds = asked.checkpoint_seconds;
-  job.checkpoint_words = asked.checkpoint_words;
-  job.init_from.clear();
   const std::vector<JobOption> now = job_options(asked);
   std::set<std::string> seen;
   for (const JobOption& option : now) {
-    if (option.name != "corpus" && seen.insert(option.name).second &&
-        command.count(option_name(option.name)) > 0) {
+    if (option.name == "corpus" || !seen.insert(option.name).second) continue;
+    if (from_command_line.count(option.name) > 0 || command.count(option_name(option.name)) > 0) {
       set_job_option(job, option.name, option_text(now, option.name));
     }
   }

@@ -41,6 +41,24 @@ void setup_logging(bool quiet, bool verbose) {
   spdlog::set_default_logger(logger);
 }
 
+void log_reading_warnings(const TokenizerStats& tokens, std::int64_t pruned) {
+  if (tokens.repaired_words > 0) {
+    spdlog::warn("warning: {} words had invalid UTF-8, repaired with U+FFFD",
+                 tokens.repaired_words);
+  }
+  if (pruned > 0) {
+    spdlog::warn("warning: {} rare words were dropped while counting, to stay within --prune-at",
+                 pruned);
+  }
+  if (tokens.control_bytes > 0) {
+    spdlog::warn("warning: {} control bytes (0x00-0x1F, 0x7F) were read as spaces",
+                 tokens.control_bytes);
+  }
+  if (tokens.truncated_words > 0) {
+    spdlog::debug("{} words were cut to --max-word-bytes", tokens.truncated_words);
+  }
+}
+
 ProgressPrinter::Mode ProgressPrinter::mode_for_stderr(bool quiet) {
   if (quiet) return Mode::kQuiet;
   return ::isatty(STDERR_FILENO) ? Mode::kTerminal : Mode::kLog;

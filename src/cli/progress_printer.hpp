@@ -7,6 +7,9 @@ namespace w2v::cli {
 // debug messages.
 void setup_logging(bool quiet, bool verbose);
 
+// The warnings of a pass over text: words repaired, rare words pruned, control bytes.
+void log_reading_warnings(const TokenizerStats& tokens, std::int64_t pruned);
+
 // Shows training progress: one line refreshed in place on a terminal, a log line every
 // few seconds otherwise, nothing when quiet.
 class ProgressPrinter {
