@@ -1,6 +1,9 @@
 // What the fuzz targets share: a property check that stops the run with a message, so that
 // libFuzzer saves the input as a crash.
 #pragma once
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -9,6 +12,30 @@
 #include <string_view>
 
 namespace w2v::fuzz {
+
+// A file in memory (memfd) that the library opens by path, /proc/self/fd/N.
+class MemFile {
+ public:
+  explicit MemFile(const char* name) : fd_(::memfd_create(name, MFD_CLOEXEC)) {
+    if (fd_ < 0) std::abort();
+    path_ = "/proc/self/fd/" + std::to_string(fd_);
+  }
+  // Makes `bytes` the whole file.
+  void set(std::string_view bytes) const {
+    if (::ftruncate(fd_, 0) != 0) std::abort();
+    for (std::size_t done = 0; done < bytes.size();) {
+      const ssize_t n =
+          ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
+      if (n <= 0) std::abort();
+      done += static_cast<std::size_t>(n);
+    }
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  int fd_;
+  std::string path_;
+};
 
 [[noreturn]] inline void property_failed(const char* condition, const std::string& detail,
                                          const char* file, int line) {

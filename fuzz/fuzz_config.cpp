@@ -17,7 +17,6 @@
 #include "w2v/train_job.hpp"
 #include "w2v/vectors.hpp"
 
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(w2v::fuzz::as_text(data, size));
   CLI::App app("w2v");

@@ -28,21 +28,12 @@
 
 namespace {
 
-using w2v::fuzz::escaped;
-
-int memfd = -1;
-std::string memfd_path;
-
-void set_file(const std::string& bytes) {
-  if (::ftruncate(memfd, 0) != 0) std::abort();
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n =
-        ::pwrite(memfd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
-    if (n <= 0) std::abort();
-    done += static_cast<std::size_t>(n);
-  }
+const w2v::fuzz::MemFile& memfile() {
+  static const w2v::fuzz::MemFile file("w2v-fuzz-gzip");
+  return file;
 }
+
+using w2v::fuzz::escaped;
 
 // One gzip member of `data` at `level` (0: stored blocks).
 std::string gzip_member(std::string_view data, int level) {
@@ -96,7 +87,7 @@ std::optional<std::string> reference_read(std::string_view file) {
 
 // Reads the memfd through InputFile in slices of `slice` bytes.
 std::string read_all(std::size_t slice) {
-  w2v::InputFile input(memfd_path);
+  w2v::InputFile input(memfile().path());
   std::string out;
   std::vector<char> buffer(slice);
   for (;;) {
@@ -115,12 +106,12 @@ void check_load_vectors(std::string_view payload) {
   std::string parse_error, load_error;
   w2v::WordVectors parsed, loaded;
   try {
-    parsed = w2v::parse_vectors(payload, memfd_path);
+    parsed = w2v::parse_vectors(payload, memfile().path());
   } catch (const w2v::Error& e) {
     parse_error = e.what();
   }
   try {
-    loaded = w2v::load_vectors(memfd_path);
+    loaded = w2v::load_vectors(memfile().path());
   } catch (const w2v::Error& e) {
     load_error = e.what();
   }
@@ -141,9 +132,6 @@ void check_load_vectors(std::string_view payload) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  memfd = ::memfd_create("w2v-fuzz-gzip", MFD_CLOEXEC);
-  if (memfd < 0) std::abort();
-  memfd_path = "/proc/self/fd/" + std::to_string(memfd);
   omp_set_num_threads(1);
   return 0;
 }
@@ -155,7 +143,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // 1 .. 256 bytes, or 64 KiB and a little more.
   const std::size_t slice = (p2 & 0x80) ? (1u << 16) + (p2 & 0x7F) : 1 + (p2 & 0x7F) * 2;
   if (mode % 2 == 1) {
-    set_file(std::string(payload));
+    memfile().set(std::string(payload));
     const std::optional<std::string> expected = reference_read(payload);
     std::string got;
     std::string error;
@@ -186,7 +174,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   file.append(zeros, '\0');
   const bool garbage = (mode & 0xC0) == 0xC0;
   if (garbage) file += static_cast<char>(1 + p1 % 255);
-  set_file(file);
+  memfile().set(file);
   std::string got;
   try {
     got = read_all(slice);
@@ -198,7 +186,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   W2V_FUZZ_CHECK(got == plain, "read " + std::to_string(got.size()) + " bytes " + escaped(got) +
                                    ", expected " + std::to_string(plain.size()) + " " +
                                    escaped(plain));
-  W2V_FUZZ_CHECK(w2v::read_input(memfd_path) == plain, "read_input differs from the payload");
+  W2V_FUZZ_CHECK(w2v::read_input(memfile().path()) == plain, "read_input differs from the payload");
   if (!big) check_load_vectors(plain);
   return 0;
 }

@@ -27,18 +27,9 @@
 
 namespace {
 
-int memfd = -1;
-std::string memfd_path;
-
-void set_file(std::string_view bytes) {
-  if (::ftruncate(memfd, 0) != 0) std::abort();
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n =
-        ::pwrite(memfd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
-    if (n <= 0) std::abort();
-    done += static_cast<std::size_t>(n);
-  }
+const w2v::fuzz::MemFile& memfile() {
+  static const w2v::fuzz::MemFile file("w2v-fuzz-sections");
+  return file;
 }
 
 const std::vector<const char*> kCacheSections = {"info",  "counts", "word_ends",
@@ -65,7 +56,7 @@ std::string sectioned(std::string_view data, bool cache) {
 }
 
 void check_cache() {
-  const w2v::TokenCache cache(memfd_path);
+  const w2v::TokenCache cache(memfile().path());
   for (const std::int64_t min_count : {0, 1, 2, 5}) {
     const w2v::Vocab vocab = cache.vocab(w2v::VocabOptions{min_count, 0});
     for (std::uint32_t i = 0; i < vocab.size(); ++i) {
@@ -90,7 +81,7 @@ void check_cache() {
 }
 
 void check_checkpoint() {
-  const w2v::Checkpoint c = w2v::read_checkpoint(memfd_path);
+  const w2v::Checkpoint c = w2v::read_checkpoint(memfile().path());
   W2V_FUZZ_CHECK(c.words.rows() == c.vocab.size() && c.contexts.rows() == c.vocab.size(),
                  "matrices and vocabulary differ in size");
   W2V_FUZZ_CHECK(c.words.cols() == static_cast<std::size_t>(c.job.train.dim),
@@ -104,8 +95,8 @@ void check_checkpoint() {
   const w2v::Model model(std::move(words), std::move(contexts), c.merge);
   w2v::StringSink sink;
   w2v::write_checkpoint(sink, c.job, c.inputs, c.vocab, model, c.state);
-  set_file(sink.str());
-  const w2v::Checkpoint again = w2v::read_checkpoint(memfd_path);
+  memfile().set(sink.str());
+  const w2v::Checkpoint again = w2v::read_checkpoint(memfile().path());
   const auto a = w2v::job_options(c.job), b = w2v::job_options(again.job);
   W2V_FUZZ_CHECK(a.size() == b.size(), "the job's options changed");
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -130,18 +121,11 @@ void check_checkpoint() {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  memfd = ::memfd_create("w2v-fuzz-sections", 0);
-  if (memfd < 0) std::abort();
-  memfd_path = "/proc/self/fd/" + std::to_string(memfd);
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const bool cache = (data[0] & 1) == 0;
   const std::string_view rest = w2v::fuzz::as_text(data + 1, size - 1);
-  set_file((data[0] & 2) != 0 ? sectioned(rest, cache) : std::string(rest));
+  memfile().set((data[0] & 2) != 0 ? sectioned(rest, cache) : std::string(rest));
   try {
     cache ? check_cache() : check_checkpoint();
   } catch (const w2v::Error&) {

@@ -26,10 +26,12 @@
 
 namespace {
 
-using w2v::fuzz::escaped;
+const w2v::fuzz::MemFile& memfile() {
+  static const w2v::fuzz::MemFile file("w2v-fuzz-tokenizer");
+  return file;
+}
 
-int memfd = -1;
-std::string memfd_path;
+using w2v::fuzz::escaped;
 
 // Words and sentence ends in order: a sentence end is "\n", which no word holds.
 struct Events {
@@ -76,7 +78,6 @@ void check_word(std::string_view w, const w2v::TokenizerOptions& options) {
 
 // Known issue, reported with fuzz/regressions/tokenizer/block-cut-ignores-control-bytes:
 
-
 std::string describe(const Events& e) {
   std::string s;
   for (const auto& w : e.events) s += (s.empty() ? "" : " | ") + escaped(w, 24);
@@ -84,13 +85,6 @@ std::string describe(const Events& e) {
 }
 
 }  // namespace
-
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  memfd = ::memfd_create("w2v-fuzz-tokenizer", MFD_CLOEXEC);
-  if (memfd < 0) std::abort();
-  memfd_path = "/proc/self/fd/" + std::to_string(memfd);
-  return 0;
-}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
@@ -139,16 +133,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // InputReader's blocks.
-  if (::ftruncate(memfd, 0) != 0) std::abort();
-  if (!text.empty() &&
-      ::pwrite(memfd, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
-    std::abort();
-  }
+  memfile().set(text);
   // (gzip data would be inflated: not this target's business.)
   const bool gzip = text.size() >= 2 && text[0] == '\x1F' && text[1] == '\x8B';
   const std::size_t block = 2 * options.max_word_bytes + 8 + extra;
   if (options.max_word_bytes <= 128 && !gzip) {
-    w2v::InputReader reader(memfd_path, block);
+    w2v::InputReader reader(memfile().path(), block);
     w2v::Tokenizer tokenizer(options);
     Events blocks;
     w2v::TextBlock b;
@@ -164,10 +154,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const std::string& w : blocks.events) {
       if (w != "\n") check_word(w, options);
     }
-    W2V_FUZZ_CHECK(
-        blocks.events == whole.events,
-        "blocks of " + std::to_string(block) + ": " + describe(blocks) + "\n  instead of " +
-            describe(whole));
+    W2V_FUZZ_CHECK(blocks.events == whole.events, "blocks of " + std::to_string(block) + ": " +
+                                                      describe(blocks) + "\n  instead of " +
+                                                      describe(whole));
   }
   return 0;
 }

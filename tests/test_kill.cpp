@@ -53,8 +53,12 @@ const std::string& big_corpus() {
   return text;
 }
 
-const std::string kBigArgs =
-    "--dim 200 --epochs 3 --sample 0 --min-count 1 --merge dot --threads 2";
+const std::string kBigArgs = "--dim 200 --sample 0 --min-count 1 --merge dot --threads 2";
+// Training long enough to be caught at it (about 2 s in a release build)...
+const std::string kLongTraining = " --epochs 3";
+// ...or short, to reach the writing soon (ten times less work; under the sanitizers the
+// long one takes over 30 s).
+const std::string kShortTraining = " --epochs 1 --window 1 --negative 1";
 
 std::string small_corpus() {
   std::string t;
@@ -94,7 +98,8 @@ std::unique_ptr<Background> start_train(const TempDir& dir, const std::string& e
                                         Phase phase, const std::string& shell_prefix = "") {
   auto run =
       std::make_unique<Background>("cd " + shell_quote(dir.path()) + " && " + shell_prefix +
-                                       "exec " + w2v_binary() + " train - -o out.txt " + kBigArgs,
+                                       "exec " + w2v_binary() + " train - -o out.txt " + kBigArgs +
+                                       (phase == Phase::kWriting ? kShortTraining : kLongTraining),
                                    true, "/dev/null", err_path);
   const std::string& corpus = big_corpus();
   const std::size_t half = corpus.find('\n', corpus.size() / 2) + 1;
@@ -163,7 +168,7 @@ TEST_SUITE("interrupts") {
     write_file(logs.file("small.txt"), small_corpus());
     std::set<std::string> stale;
     for (const Phase phase : {Phase::kReading, Phase::kTraining, Phase::kWriting}) {
-      CAPTURE(phase_name(phase));
+      CAPTURE(std::string(phase_name(phase)));
       const std::string err = logs.file(std::string("kill9_") + phase_name(phase) + ".err");
       auto run = start_train(dir, err, phase);
       const pid_t pid = run->pid();
@@ -188,7 +193,8 @@ TEST_SUITE("interrupts") {
     // A live writer: its temporary appears, then it is stopped (still alive, still holding
     // the lock on its file) while another run writes into the same folder.
     Background live("cd " + shell_quote(dir.path()) + " && exec " + w2v_binary() + " train " +
-                        shell_quote(logs.file("big.txt")) + " -o live.txt -q " + kBigArgs,
+                        shell_quote(logs.file("big.txt")) + " -o live.txt -q " + kBigArgs +
+                        kShortTraining,
                     false, "/dev/null", logs.file("live.err"));
     std::set<std::string> live_temps;
     REQUIRE(w2v::test::wait_until(
@@ -233,8 +239,8 @@ TEST_SUITE("interrupts") {
     TempDir logs;
     for (const int sig : {SIGINT, SIGTERM}) {
       for (const Phase phase : {Phase::kReading, Phase::kTraining, Phase::kWriting}) {
-        CAPTURE(signal_name(sig));
-        CAPTURE(phase_name(phase));
+        CAPTURE(std::string(signal_name(sig)));
+        CAPTURE(std::string(phase_name(phase)));
         TempDir dir;
         write_file(dir.file("out.txt"), kOld);
         const std::string err =
@@ -253,7 +259,7 @@ TEST_SUITE("interrupts") {
     // sh -c "trap '' INT; exec w2v ..." then kill -INT.
     TempDir logs;
     for (const Phase phase : {Phase::kReading, Phase::kTraining, Phase::kWriting}) {
-      CAPTURE(phase_name(phase));
+      CAPTURE(std::string(phase_name(phase)));
       TempDir dir;
       write_file(dir.file("out.txt"), kOld);
       const std::string err = logs.file(std::string("ignored_") + phase_name(phase) + ".err");
@@ -285,7 +291,7 @@ TEST_SUITE("interrupts") {
     write_file(dir.file("out.txt"), kOld);
     const std::string input = read_file(logs.file("big.bin"));
     for (const int sig : {SIGINT, SIGTERM}) {
-      CAPTURE(signal_name(sig));
+      CAPTURE(std::string(signal_name(sig)));
       {
         INFO("while writing");
         const std::string err = logs.file(std::string("writing_") + signal_name(sig) + ".err");
@@ -369,7 +375,7 @@ TEST_SUITE("interrupts") {
     for (const auto& [name, args] : commands) {
       for (const int sig : {SIGINT, SIGTERM}) {
         CAPTURE(name);
-        CAPTURE(signal_name(sig));
+        CAPTURE(std::string(signal_name(sig)));
         TempDir dir;
         write_file(dir.file("out.txt"), kOld);
         write_file(dir.file("sim.txt"), "w1 w2 3.5\n");
