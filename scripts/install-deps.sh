@@ -1,10 +1,11 @@
 #!/bin/sh
-# Installs what w2v needs from Debian 12 packages; with --test, what the test suite needs too.
+# Installs what w2v needs from Debian 12 packages; with --test, what the test suite needs too
+# (gensim, and Open MPI for the build with -DW2V_MPI=ON and its tests under mpirun).
 # Run as root. Skips apt-get when everything is already there.
 set -eu
 pkgs="cmake ninja-build g++ libcli11-dev libspdlog-dev doctest-dev zlib1g-dev"
 if [ "${1:-}" = "--test" ]; then
-  pkgs="$pkgs python3 python3-gensim"
+  pkgs="$pkgs python3 python3-gensim libopenmpi-dev openmpi-bin"
 fi
 missing=""
 for p in $pkgs; do

@@ -1,18 +1,20 @@
 #!/bin/sh
-# Builds w2v and runs the whole test suite (CTest). With --asan, builds and runs it under
+# Builds w2v with Open MPI (-DW2V_MPI=ON) and runs the whole test suite (CTest), the MPI
+# tests under mpirun with 2 and 3 ranks included. With --asan, builds and runs it under
 # AddressSanitizer and UndefinedBehaviorSanitizer instead. Run from the repository root on
-# Debian 12, as root (installs packages).
+# Debian 12, as root (installs packages; mpirun runs with --allow-run-as-root).
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh --test
 if [ "${1:-}" = "--asan" ]; then
   dir=build-asan
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DW2V_SANITIZE=ON \
-    -DW2V_BUILD_TESTS=ON >/dev/null
+    -DW2V_BUILD_TESTS=ON -DW2V_MPI=ON >/dev/null
 else
   dir=build
   # demo.sh configures the same folder without tests: turn them back on.
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DW2V_BUILD_TESTS=ON >/dev/null
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DW2V_BUILD_TESTS=ON -DW2V_MPI=ON \
+    >/dev/null
 fi
 cmake --build "$dir"
 ctest --test-dir "$dir" --output-on-failure --no-tests=error -j 2

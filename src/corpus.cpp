@@ -99,6 +99,49 @@ class BlockCounter {
   FixedQueue<std::uint32_t, kDepth> uncounted_;  // ids whose entry is being fetched
 };
 
+// How one share of the inputs is read (ReadOptions::share_index).
+struct InputShare {
+  bool skip = false;       // no line of this input is the share's
+  bool by_blocks = false;  // every share_count-th block (gzip), else `lines`
+  LineRange lines;
+};
+
+// The share of every input, or nothing when the inputs are not shared.
+std::vector<InputShare> share_inputs(const std::vector<std::string>& inputs,
+                                     const ReadOptions& options, const std::atomic<bool>* cancel) {
+  if (options.share_count <= 1) return {};
+  std::vector<InputShare> shares(inputs.size());
+  std::vector<std::int64_t> sizes(inputs.size(), -1);
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    struct stat st {};
+    if (inputs[i] == "-" || ::stat(inputs[i].c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      throw UsageError(input_name(inputs[i]) +
+                       " cannot be shared between ranks: give regular files (plain or gzip)");
+    }
+    const InputFile file(inputs[i], cancel);
+    sizes[i] = file.plain_size();
+    shares[i].by_blocks = sizes[i] < 0;
+    if (sizes[i] > 0) total += static_cast<std::uint64_t>(sizes[i]);
+  }
+  const auto n = static_cast<unsigned __int128>(options.share_count);
+  const auto k = static_cast<unsigned __int128>(options.share_index);
+  const auto begin = static_cast<std::uint64_t>(total * k / n);
+  const auto end = static_cast<std::uint64_t>(total * (k + 1) / n);
+  std::uint64_t offset = 0;  // of the input among the plain ones
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (shares[i].by_blocks) continue;
+    const auto size = static_cast<std::uint64_t>(sizes[i]);
+    const std::uint64_t from = std::clamp(begin, offset, offset + size) - offset;
+    const std::uint64_t to = std::clamp(end, offset, offset + size) - offset;
+    shares[i].skip = from >= to;
+    shares[i].lines = LineRange{from, to};
+    if (from == 0 && to == size) shares[i].lines = LineRange{};
+    offset += size;
+  }
+  return shares;
+}
+
 // Hands out the inputs' blocks in order, one at a time, to whichever reading thread asks
 // next: reading a block overlaps counting others, and no thread waits for a batch.
 class BlockQueue {
@@ -108,21 +151,37 @@ class BlockQueue {
     std::size_t input = 0;
   };
 
-  BlockQueue(const std::vector<std::string>& inputs, const std::atomic<bool>* cancel)
-      : inputs_(inputs), cancel_(cancel) {}
+  BlockQueue(const std::vector<std::string>& inputs, const ReadOptions& options,
+             const std::atomic<bool>* cancel)
+      : inputs_(inputs),
+        cancel_(cancel),
+        shares_(share_inputs(inputs, options, cancel)),
+        share_index_(static_cast<std::size_t>(options.share_index)),
+        share_count_(static_cast<std::size_t>(std::max(1, options.share_count))) {}
 
   // Fills `block` with the next block; false when every input is read. Throws Error
   // when an input cannot be read.
   bool next(TextBlock& block, Ticket& ticket) {
     std::lock_guard<std::mutex> lock(mutex_);
     while (input_ < inputs_.size()) {
+      const InputShare* share = shares_.empty() ? nullptr : &shares_[input_];
       if (!reader_) {
-        reader_ = std::make_unique<InputReader>(inputs_[input_], InputReader::kDefaultBlockBytes,
-                                                cancel_);
+        if (share != nullptr && share->skip) {
+          ++input_;
+          continue;
+        }
+        reader_ =
+            std::make_unique<InputReader>(inputs_[input_], InputReader::kDefaultBlockBytes, cancel_,
+                                          share != nullptr ? share->lines : LineRange{});
+        block_in_input_ = 0;
       }
-      if (reader_->next(block)) {
-        ticket = {sequence_++, input_};
-        return true;
+      while (reader_->next(block)) {
+        const bool mine = share == nullptr || !share->by_blocks ||
+                          block_in_input_++ % share_count_ == share_index_;
+        if (mine) {
+          ticket = {sequence_++, input_};
+          return true;
+        }
       }
       reader_.reset();
       ++input_;
@@ -134,8 +193,11 @@ class BlockQueue {
   std::mutex mutex_;
   const std::vector<std::string>& inputs_;
   const std::atomic<bool>* cancel_;
+  std::vector<InputShare> shares_;
+  std::size_t share_index_, share_count_;
   std::size_t input_ = 0;
   std::unique_ptr<InputReader> reader_;
+  std::size_t block_in_input_ = 0;
   std::size_t sequence_ = 0;
 };
 
@@ -241,6 +303,39 @@ CorpusView view_of(const EncodedCorpus& corpus, std::uint32_t vocab_size) {
   return view;
 }
 
+CorpusView share_of(const CorpusView& view, int index, int count) {
+  if (count <= 1) return view;
+  std::uint64_t total = 0;
+  for (const IdSpan& b : view.blocks) total += b.size;
+  // The place in the corpus of cut k: block and position.
+  const auto cut = [&](int k) -> std::pair<std::size_t, std::size_t> {
+    std::uint64_t target =
+        static_cast<std::uint64_t>(static_cast<unsigned __int128>(total) *
+                                   static_cast<unsigned>(k) / static_cast<unsigned>(count));
+    for (std::size_t b = 0; b < view.blocks.size(); ++b) {
+      const IdSpan& block = view.blocks[b];
+      if (target < block.size || (target == block.size && b + 1 == view.blocks.size())) {
+        std::size_t p = static_cast<std::size_t>(target);
+        if (p == 0) return {b, 0};
+        while (p < block.size && block.data[p - 1] != kSentenceEnd) ++p;
+        return p < block.size ? std::pair{b, p} : std::pair{b + 1, std::size_t{0}};
+      }
+      target -= block.size;
+    }
+    return {view.blocks.size(), 0};
+  };
+  const auto [first_block, first_pos] = cut(index);
+  const auto [last_block, last_pos] = cut(index + 1);
+  CorpusView share = view;
+  share.blocks.clear();
+  for (std::size_t b = first_block; b < view.blocks.size() && b <= last_block; ++b) {
+    const std::size_t begin = b == first_block ? first_pos : 0;
+    const std::size_t end = b == last_block ? last_pos : view.blocks[b].size;
+    if (end > begin) share.blocks.push_back({view.blocks[b].data + begin, end - begin});
+  }
+  return share;
+}
+
 std::vector<CorpusChunk> make_chunks(const CorpusView& corpus) {
   std::vector<CorpusChunk> chunks;
   const std::uint32_t limit = corpus.vocab_size;
@@ -278,7 +373,7 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
   threads = reading_threads(inputs, threads);
   std::vector<ReadingThread> readers(static_cast<std::size_t>(threads),
                                      ReadingThread(options.tokenizer));
-  BlockQueue queue(inputs, cancel);
+  BlockQueue queue(inputs, options, cancel);
   BlockStore store(options.memory_budget, options.spill_dir);
   detail::FirstException error;
 #pragma omp parallel num_threads(threads)

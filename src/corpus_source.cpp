@@ -6,10 +6,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <iterator>
+#include <optional>
 
 #include "w2v/error.hpp"
 #include "w2v/input_file.hpp"
 #include "w2v/output_file.hpp"
+#include "w2v/rank_vocab.hpp"
 #include "w2v/scratch_file.hpp"
 #include "w2v/system_memory.hpp"
 
@@ -125,6 +128,34 @@ std::shared_ptr<const TokenCache> reusable_cache(const std::string& path,
   return nullptr;
 }
 
+// The error for a vocabulary that came out empty: the most frequent word's count against
+// the limits.
+std::string no_vocab_message(const StringTable& words, const VocabOptions& options) {
+  if (words.size() == 0) return "the vocabulary is empty";
+  std::uint32_t best = 0;
+  for (std::uint32_t id = 1; id < words.size(); ++id) {
+    if (words.count(id) > words.count(best)) best = id;
+  }
+  return min_count_message(words.word(best), words.count(best), options);
+}
+
+// The reading statistics of every rank, summed.
+void sum_over_ranks(Communicator& ranks, PreparedCorpus& prepared) {
+  std::int64_t sums[] = {prepared.tokens.words,
+                         prepared.tokens.repaired_words,
+                         prepared.tokens.truncated_words,
+                         prepared.tokens.control_bytes,
+                         prepared.bytes,
+                         prepared.pruned};
+  ranks.sum(sums, std::size(sums));
+  prepared.tokens.words = sums[0];
+  prepared.tokens.repaired_words = sums[1];
+  prepared.tokens.truncated_words = sums[2];
+  prepared.tokens.control_bytes = sums[3];
+  prepared.bytes = sums[4];
+  prepared.pruned = sums[5];
+}
+
 ReadOptions read_options(const CorpusOptions& options) {
   ReadOptions read;
   read.tokenizer = options.tokenizer;
@@ -161,8 +192,13 @@ void validate(const CorpusOptions& options) {
 }
 
 PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
-                              const std::atomic<bool>* cancel) {
+                              const std::atomic<bool>* cancel, Communicator* ranks) {
   validate(options);
+  const bool shared = ranks != nullptr && ranks->size() > 1;
+  if (shared && (!options.cache_dir.empty() || options.fixed_vocab || options.base_vocab)) {
+    throw std::logic_error(
+        "prepare_corpus: a job of several ranks with a cache folder or given vocabulary");
+  }
   const Clock::time_point start = Clock::now();
   if (options.inputs.size() == 1 && options.inputs[0] != "-" &&
       TokenCache::is_cache(options.inputs[0])) {
@@ -170,8 +206,21 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
       throw UsageError("--cache makes token caches of text: '" + options.inputs[0] +
                        "' is one already");
     }
-    return from_cache(std::make_shared<const TokenCache>(options.inputs[0], cancel), options,
-                      start);
+    PreparedCorpus prepared;
+    const auto map_cache = [&] {
+      prepared =
+          from_cache(std::make_shared<const TokenCache>(options.inputs[0], cancel), options, start);
+    };
+    if (shared) {
+      run_on_every_rank(*ranks, map_cache);
+    } else {
+      map_cache();
+    }
+    if (shared) {
+      prepared.share_index = ranks->rank();
+      prepared.share_count = ranks->size();
+    }
+    return prepared;
   }
   if (!options.cache_dir.empty()) {
     if (!options.read_vocab.empty()) {
@@ -192,20 +241,41 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
       throw UsageError("'" + input + "' is a token cache: give it as the only input");
     }
   }
-  CountedCorpus counted =
-      CountedCorpus::read(options.inputs, read_options(options), threads, cancel);
-  if (counted.stats().words == 0) {
+  ReadOptions read = read_options(options);
+  if (shared) {
+    read.share_index = ranks->rank();
+    read.share_count = ranks->size();
+  }
+  std::optional<CountedCorpus> counted_share;
+  StringTable vocab_file_words;
+  const auto read_share = [&] {
+    counted_share.emplace(CountedCorpus::read(options.inputs, read, threads, cancel));
+    if (!options.read_vocab.empty()) {
+      vocab_file_words = Vocab::table_of(Vocab::read_counts(options.read_vocab, cancel));
+    }
+  };
+  if (shared) {
+    run_on_every_rank(*ranks, read_share);
+  } else {
+    read_share();
+  }
+  CountedCorpus& counted = *counted_share;
+  PreparedCorpus prepared;
+  prepared.tokens = counted.stats();
+  prepared.bytes = counted.bytes();
+  prepared.pruned = counted.pruned();
+  if (shared) sum_over_ranks(*ranks, prepared);
+  if (prepared.tokens.words == 0) {
     throw Error("the corpus is empty: no words in " + describe_inputs(options.inputs));
   }
-  StringTable vocab_file_words;
-  if (!options.read_vocab.empty()) {
-    vocab_file_words = Vocab::table_of(Vocab::read_counts(options.read_vocab, cancel));
-    if (vocab_file_words.size() == 0) {
-      throw Error("the vocabulary '" + options.read_vocab + "' is empty");
-    }
+  if (!options.read_vocab.empty() && vocab_file_words.size() == 0) {
+    throw Error("the vocabulary '" + options.read_vocab + "' is empty");
   }
-  const StringTable& words = options.read_vocab.empty() ? counted.words() : vocab_file_words;
-  PreparedCorpus prepared;
+  StringTable all_counts;
+  if (shared && options.read_vocab.empty()) all_counts = merged_counts(*ranks, counted.words());
+  const StringTable& words = !options.read_vocab.empty() ? vocab_file_words
+                             : shared                    ? all_counts
+                                                         : counted.words();
   VocabIds vocab_ids;
   // A given or grown vocabulary is not the table's: its words are looked up by encode.
   const bool own_vocab = !options.fixed_vocab && !options.base_vocab;
@@ -213,46 +283,54 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
     prepared.vocab = *options.fixed_vocab;
   } else if (options.base_vocab) {
     prepared.vocab = Vocab::merged(*options.base_vocab, words, options.vocab);
+  } else if (shared) {
+    // Built on rank 0, which holds the merged counts.
+    Vocab built;
+    run_on_every_rank(*ranks, [&] {
+      if (ranks->rank() != 0) return;
+      built = Vocab::from_table(words, options.vocab);
+      if (built.empty()) throw Error(no_vocab_message(words, options.vocab));
+    });
+    prepared.vocab = broadcast_vocab(*ranks, built);
   } else {
     prepared.vocab = Vocab::from_table(words, options.vocab, &vocab_ids);
   }
-  if (prepared.vocab.empty()) {
-    std::uint32_t best = 0;
-    for (std::uint32_t id = 1; id < words.size(); ++id) {
-      if (words.count(id) > words.count(best)) best = id;
+  if (prepared.vocab.empty()) throw Error(no_vocab_message(words, options.vocab));
+  const VocabIds* ids = options.read_vocab.empty() && own_vocab && !shared ? &vocab_ids : nullptr;
+  const auto encode_share = [&] {
+    if (counted.spilled()) {
+      // More ids than the memory limit: a token cache of the vocabulary in use, in a scratch
+      // file, mapped; the system frees it when the process ends.
+      TokenCacheInfo info;
+      info.tokenizer = options.tokenizer;
+      info.tokens = prepared.tokens;
+      info.bytes = prepared.bytes;
+      ScratchFile scratch(options.spill_dir);
+      TokenCacheWriter writer(scratch, info, prepared.vocab);
+      prepared.words = 0;
+      std::move(counted).encode_into(
+          prepared.vocab, threads, ids,
+          [&](IdSpan block) {
+            writer.add_block(block);
+            prepared.words += static_cast<std::int64_t>(
+                block.size - std::count(block.data, block.data + block.size, kSentenceEnd));
+          },
+          cancel);
+      writer.finish();
+      scratch.flush();
+      prepared.cache = std::make_shared<const TokenCache>(scratch.path(), cancel);
+      prepared.spilled = true;
+    } else {
+      prepared.corpus = std::move(counted).encode(prepared.vocab, threads, ids);
+      prepared.words = prepared.corpus.words;
     }
-    throw Error(min_count_message(words.word(best), words.count(best), options.vocab));
-  }
-  prepared.tokens = counted.stats();
-  prepared.bytes = counted.bytes();
-  prepared.pruned = counted.pruned();
-  const VocabIds* ids = options.read_vocab.empty() && own_vocab ? &vocab_ids : nullptr;
-  if (counted.spilled()) {
-    // More ids than the memory limit: a token cache of the vocabulary in use, in a scratch
-    // file, mapped; the system frees it when the process ends.
-    TokenCacheInfo info;
-    info.tokenizer = options.tokenizer;
-    info.tokens = prepared.tokens;
-    info.bytes = prepared.bytes;
-    ScratchFile scratch(options.spill_dir);
-    TokenCacheWriter writer(scratch, info, prepared.vocab);
-    prepared.words = 0;
-    std::move(counted).encode_into(
-        prepared.vocab, threads, ids,
-        [&](IdSpan block) {
-          writer.add_block(block);
-          prepared.words += static_cast<std::int64_t>(
-              block.size - std::count(block.data, block.data + block.size, kSentenceEnd));
-        },
-        cancel);
-    writer.finish();
-    scratch.flush();
-    prepared.cache = std::make_shared<const TokenCache>(scratch.path(), cancel);
-    prepared.spilled = true;
+  };
+  if (shared) {
+    run_on_every_rank(*ranks, encode_share);
   } else {
-    prepared.corpus = std::move(counted).encode(prepared.vocab, threads, ids);
-    prepared.words = prepared.corpus.words;
+    encode_share();
   }
+  if (shared) ranks->sum(&prepared.words, 1);
   if (prepared.words == 0) {
     throw Error("no word of " + describe_inputs(options.inputs) + " is in the vocabulary");
   }
@@ -263,6 +341,7 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
 CorpusView PreparedCorpus::view() const {
   const auto vocab_size = static_cast<std::uint32_t>(vocab.size());
   CorpusView view = cache ? cache->view(vocab_size) : view_of(corpus, vocab_size);
+  if (share_count > 1) view = share_of(view, share_index, share_count);
   if (!remap.empty()) {
     view.remap = remap.data();
     view.remap_size = remap.size();

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "w2v/error.hpp"
 #include "w2v/utf8.hpp"
 #include "w2v/word.hpp"
 
@@ -49,9 +50,61 @@ std::size_t block_cut(const char* text, std::size_t size) {
 }
 
 InputReader::InputReader(const std::string& path, std::size_t block_bytes,
-                         const std::atomic<bool>* cancel)
+                         const std::atomic<bool>* cancel, LineRange lines)
     : file_(std::make_unique<InputFile>(path, cancel)), block_bytes_(block_bytes) {
   buffer_.resize(block_bytes_);
+  if (lines.whole()) return;
+  if (file_->plain_size() < 0) {
+    throw Error(input_name(path) +
+                ": only a plain file (not gzip, not a pipe) can be read in parts");
+  }
+  end_ = lines.end;
+  if (lines.begin >= lines.end) {
+    eof_ = true;
+    return;
+  }
+  if (lines.begin > 0) {
+    // The line that holds byte begin - 1 is the previous range's.
+    file_->seek(lines.begin - 1);
+    position_ = lines.begin - 1;
+    skip_partial_line();
+  }
+}
+
+void InputReader::skip_partial_line() {
+  for (;;) {
+    const std::size_t n = file_->read(buffer_.data(), block_bytes_);
+    if (n == 0) {
+      eof_ = true;
+      return;
+    }
+    position_ += n;
+    const void* newline = std::memchr(buffer_.data(), '\n', n);
+    if (newline == nullptr) continue;
+    const auto skip =
+        static_cast<std::size_t>(static_cast<const char*>(newline) - buffer_.data()) + 1;
+    const std::uint64_t start = position_ - (n - skip);  // where the first kept line starts
+    if (start >= end_) {
+      eof_ = true;
+      return;
+    }
+    std::memmove(buffer_.data(), buffer_.data() + skip, n - skip);
+    position_ = start;
+    buffered_ = keep_in_range(buffer_.data(), n - skip);
+    return;
+  }
+}
+
+std::size_t InputReader::keep_in_range(const char* data, std::size_t n) {
+  const std::uint64_t from = position_;
+  position_ += n;
+  if (end_ == UINT64_MAX || n == 0 || from + n < end_) return n;
+  // The range's last line ends at the first newline at or past end_ - 1.
+  const std::size_t look = end_ - 1 > from ? static_cast<std::size_t>(end_ - 1 - from) : 0;
+  const void* newline = std::memchr(data + look, '\n', n - look);
+  if (newline == nullptr) return n;
+  eof_ = true;
+  return static_cast<std::size_t>(static_cast<const char*>(newline) - data) + 1;
 }
 
 InputReader::~InputReader() = default;
@@ -60,7 +113,7 @@ std::size_t InputReader::fill() {
   while (!eof_ && buffered_ < block_bytes_) {
     const std::size_t n = file_->read(buffer_.data() + buffered_, block_bytes_ - buffered_);
     if (n == 0) eof_ = true;
-    buffered_ += n;
+    buffered_ += keep_in_range(buffer_.data() + buffered_, n);
   }
   return buffered_;
 }

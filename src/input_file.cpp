@@ -205,6 +205,12 @@ std::size_t InputFile::inflate_into(char* out, std::size_t size) {
   return produced;
 }
 
+void InputFile::seek(std::uint64_t offset) {
+  if (plain_size_ < 0) throw std::logic_error("InputFile::seek: not a plain regular file");
+  if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) fail(std::strerror(errno));
+  peeked_.clear();
+}
+
 std::size_t InputFile::read(char* out, std::size_t size) {
   if (gzip_) return inflate_into(out, size);
   std::size_t got = 0;

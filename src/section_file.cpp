@@ -140,8 +140,8 @@ SectionFile::SectionFile(const std::string& path, const SectionWriter::Magic& ma
     const auto table = load<std::uint64_t>(trailer);
     const auto count = load<std::uint32_t>(trailer + 8);
     const auto table_crc = load<std::uint32_t>(trailer + 12);
-    if (load<std::uint32_t>(trailer + 16) != file_version || load<std::uint32_t>(trailer + 20) != 0 ||
-        load<std::uint32_t>(base_ + 12) != 0) {
+    if (load<std::uint32_t>(trailer + 16) != file_version ||
+        load<std::uint32_t>(trailer + 20) != 0 || load<std::uint32_t>(base_ + 12) != 0) {
       fail("the file is damaged (its header or trailer)");
     }
     const std::uint64_t table_end = size_ - kTrailerBytes;

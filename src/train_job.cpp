@@ -6,8 +6,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 
 #include "w2v/checkpoint.hpp"
+#include "w2v/communicator.hpp"
 #include "w2v/error.hpp"
 #include "w2v/input_file.hpp"
 #include "w2v/option_range.hpp"
@@ -141,42 +143,72 @@ Model starting_model(const TrainJob& job, const Vocab& vocab, TrainStart start,
   return model;
 }
 
+// What a job of several ranks cannot do yet; UsageError.
+void check_shared_job(const TrainJob& job, const TrainStart& start) {
+  const auto refuse = [](const std::string& what) {
+    throw UsageError(what + " is for one process: run it without mpirun");
+  };
+  if (!job.checkpoint.empty()) refuse("--checkpoint");
+  if (start.resume != nullptr) refuse("--resume");
+  if (start.grow != nullptr) refuse("--continue");
+  if (!job.corpus.cache_dir.empty()) {
+    refuse("--cache (make a token cache with w2v prepare and train the ranks from it)");
+  }
+}
+
 }  // namespace
 
 TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
                           const std::function<void(const TrainReport&)>& on_corpus,
                           TrainStart start) {
-  validate(job);
+  SingleProcess alone;
+  Communicator& ranks = hooks.ranks != nullptr ? *hooks.ranks : alone;
+  const bool shared = ranks.size() > 1;
+  // Rank 0 writes every output; the others write nothing.
+  const bool writer = ranks.rank() == 0;
   const Clock::time_point started = Clock::now();
-  const std::vector<OutputPath> paths = check_outputs({{"-o", job.output},
-                                                       {"--save-context", job.save_context},
-                                                       {"--save-vocab", job.save_vocab},
-                                                       {"--metrics", job.metrics},
-                                                       {"--checkpoint", job.checkpoint}});
+  std::vector<OutputPath> paths(5);
+  std::vector<CacheInput> inputs;
+  run_on_every_rank(ranks, [&] {
+    validate(job);
+    if (shared) check_shared_job(job, start);
+    if (writer) {
+      paths = check_outputs({{"-o", job.output},
+                             {"--save-context", job.save_context},
+                             {"--save-vocab", job.save_vocab},
+                             {"--metrics", job.metrics},
+                             {"--checkpoint", job.checkpoint}});
+      const VectorFormat format = output_format(job);
+      const VectorFormat context_format = format_for_path(job.save_context);
+      for (const auto& [path, binary] :
+           {std::pair{paths[0], format == VectorFormat::kBinary},
+            std::pair{paths[1], context_format == VectorFormat::kBinary},
+            std::pair{paths[4], true}}) {
+        if (binary && path.terminal) {
+          throw UsageError("will not write binary data to a terminal (" + path.path +
+                           "): redirect standard output, or give --format text");
+        }
+      }
+    }
+    if (!job.init_from.empty()) check_input(job.init_from);
+    if (!shared) inputs = input_identities(job.corpus.inputs);
+    if (start.resume != nullptr) check_resumed_inputs(*start.resume, inputs);
+  });
   const VectorFormat format = output_format(job);
   const VectorFormat context_format = format_for_path(job.save_context);
-  for (const auto& [path, binary] :
-       {std::pair{paths[0], format == VectorFormat::kBinary},
-        std::pair{paths[1], context_format == VectorFormat::kBinary}, std::pair{paths[4], true}}) {
-    if (binary && path.terminal) {
-      throw UsageError("will not write binary data to a terminal (" + path.path +
-                       "): redirect standard output, or give --format text");
-    }
-  }
-  if (!job.init_from.empty()) check_input(job.init_from);
-  const std::vector<CacheInput> inputs = input_identities(job.corpus.inputs);
-  if (start.resume != nullptr) check_resumed_inputs(*start.resume, inputs);
 
   CorpusOptions corpus = job.corpus;
-  if (corpus.spill_dir.empty()) corpus.spill_dir = paths[0].folder();
+  if (corpus.spill_dir.empty()) corpus.spill_dir = writer ? paths[0].folder() : ".";
   if (start.resume != nullptr) {
     corpus.fixed_vocab = std::make_shared<const Vocab>(std::move(start.resume->vocab));
   }
   if (start.grow != nullptr) {
     corpus.base_vocab = std::make_shared<const Vocab>(start.grow->vocab);
   }
-  PreparedCorpus prepared = prepare_corpus(corpus, job.train.threads, hooks.cancel);
+  PreparedCorpus prepared =
+      prepare_corpus(corpus, job.train.threads, hooks.cancel, shared ? &ranks : nullptr);
   TrainReport report;
+  report.ranks = ranks.size();
   report.vocab_size = prepared.vocab.size();
   report.corpus_words = prepared.words;
   report.tokens = prepared.tokens;
@@ -187,7 +219,11 @@ TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
   if (prepared.cache && !prepared.spilled) report.cache = prepared.cache->path();
   if (on_corpus) on_corpus(report);
 
-  Model model = starting_model(job, prepared.vocab, start, hooks.cancel);
+  std::optional<Model> started_model;
+  run_on_every_rank(ranks, [&] {
+    started_model.emplace(starting_model(job, prepared.vocab, start, hooks.cancel));
+  });
+  Model& model = *started_model;
   TrainHooks with_checkpoints = hooks;
   // A checkpoint is written through its own output, which a signal does not abandon: it
   // is what the signal asks for.
@@ -205,41 +241,50 @@ TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
     with_checkpoints.checkpoint_words = job.checkpoint_words;
   }
   TrainState final_state;
-  report.train = train(model, prepared.view(), prepared.vocab, job.train, with_checkpoints,
-                       start.resume != nullptr ? &start.resume->state : nullptr, &final_state);
-
-  // The final state, before the published vectors change the word rows.
-  std::unique_ptr<OutputFile> checkpoint_output;
-  if (!job.checkpoint.empty()) checkpoint_output = write_state(model, final_state);
-  try {
-    const float weight = context_weight(job);
-    std::unique_ptr<OutputFile> context_output, vocab_output, metrics_output;
-    // The context vectors are written as trained; the word vectors as published.
-    if (!job.save_context.empty()) {
-      context_output = std::make_unique<OutputFile>(paths[1], hooks.cancel);
-      write_vectors(*context_output, context_format, prepared.vocab.words(), model.contexts,
-                    hooks.cancel);
-    }
-    if (weight > 0.0f) add_unit_rows(model.words, model.contexts, weight);
-    OutputFile output(paths[0], hooks.cancel);
-    write_vectors(output, format, prepared.vocab.words(), model.words, hooks.cancel);
-    if (!job.save_vocab.empty()) {
-      vocab_output = std::make_unique<OutputFile>(paths[2], hooks.cancel);
-      prepared.vocab.write(*vocab_output);
-    }
-    report.seconds = seconds_since(started);
-    if (!job.metrics.empty()) {
-      metrics_output = std::make_unique<OutputFile>(paths[3], hooks.cancel);
-      metrics_output->write(metrics_json(job, report));
-    }
-    commit_together({&output, context_output.get(), vocab_output.get(), metrics_output.get(),
-                     checkpoint_output.get()},
-                    hooks.cancel);
-  } catch (const Interrupted&) {
-    // Training is done: what an interrupt keeps is a checkpoint to write the outputs from.
-    if (checkpoint_output) checkpoint_output->commit();
-    throw;
+  run_on_every_rank(ranks, [&] {
+    report.train = train(model, prepared.view(), prepared.vocab, job.train, with_checkpoints,
+                         start.resume != nullptr ? &start.resume->state : nullptr, &final_state);
+  });
+  if (!writer) {
+    // Learns whether rank 0 wrote the outputs, to fail with it.
+    run_on_every_rank(ranks, [] {});
+    return report;
   }
+
+  run_on_every_rank(ranks, [&] {
+    // The final state, before the published vectors change the word rows.
+    std::unique_ptr<OutputFile> checkpoint_output;
+    if (!job.checkpoint.empty()) checkpoint_output = write_state(model, final_state);
+    try {
+      const float weight = context_weight(job);
+      std::unique_ptr<OutputFile> context_output, vocab_output, metrics_output;
+      // The context vectors are written as trained; the word vectors as published.
+      if (!job.save_context.empty()) {
+        context_output = std::make_unique<OutputFile>(paths[1], hooks.cancel);
+        write_vectors(*context_output, context_format, prepared.vocab.words(), model.contexts,
+                      hooks.cancel);
+      }
+      if (weight > 0.0f) add_unit_rows(model.words, model.contexts, weight);
+      OutputFile output(paths[0], hooks.cancel);
+      write_vectors(output, format, prepared.vocab.words(), model.words, hooks.cancel);
+      if (!job.save_vocab.empty()) {
+        vocab_output = std::make_unique<OutputFile>(paths[2], hooks.cancel);
+        prepared.vocab.write(*vocab_output);
+      }
+      report.seconds = seconds_since(started);
+      if (!job.metrics.empty()) {
+        metrics_output = std::make_unique<OutputFile>(paths[3], hooks.cancel);
+        metrics_output->write(metrics_json(job, report));
+      }
+      commit_together({&output, context_output.get(), vocab_output.get(), metrics_output.get(),
+                       checkpoint_output.get()},
+                      hooks.cancel);
+    } catch (const Interrupted&) {
+      // Training is done: what an interrupt keeps is a checkpoint to write the outputs from.
+      if (checkpoint_output) checkpoint_output->commit();
+      throw;
+    }
+  });
   return report;
 }
 

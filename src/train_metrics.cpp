@@ -49,7 +49,8 @@ std::string parameters_json(const TrainJob& job) {
 
 std::string results_json(const TrainReport& r) {
   JsonObject j;
-  j.add("vocab_size", static_cast<long long>(r.vocab_size))
+  j.add("ranks", r.ranks)
+      .add("vocab_size", static_cast<long long>(r.vocab_size))
       .add("corpus_words", static_cast<long long>(r.corpus_words))
       .add("tokens_read", static_cast<long long>(r.tokens.words))
       .add("bytes_read", static_cast<long long>(r.bytes))
@@ -65,7 +66,11 @@ std::string results_json(const TrainReport& r) {
       .add("words_per_second", r.train.words_per_second)
       .add("final_loss", r.train.final_loss)
       .add("scale", static_cast<double>(r.train.scale))
-      .add("bias", static_cast<double>(r.train.bias));
+      .add("bias", static_cast<double>(r.train.bias))
+      .add("sync_bytes_per_rank", static_cast<long long>(r.train.sync_bytes))
+      .add("syncs", static_cast<long long>(r.train.syncs))
+      .add("sync_seconds", r.train.sync_seconds)
+      .add("sync_cpu_seconds", r.train.sync_cpu_seconds);
   return j.str();
 }
 

@@ -10,6 +10,7 @@
 #include <limits>
 #include <mutex>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "detail/hot_rows.hpp"
@@ -17,6 +18,7 @@
 #include "detail/parallel.hpp"
 #include "w2v/alias_sampler.hpp"
 #include "w2v/error.hpp"
+#include "w2v/model_sync.hpp"
 #include "w2v/pairs.hpp"
 #include "w2v/subsampler.hpp"
 
@@ -76,7 +78,12 @@ struct SharedRun {
   };
   std::vector<NextChunk> next_chunk;
   std::int64_t words_per_epoch = 0;  // in the vocabulary
-  std::int64_t total_words = 0;      // over all epochs
+  std::int64_t total_words = 0;      // over all epochs, of all ranks
+  // With several ranks: their words per epoch, and the words the other ranks trained as
+  // of the last sync.
+  int ranks = 1;
+  std::int64_t all_words_per_epoch = 0;
+  std::atomic<std::int64_t> other_words{0};
   std::atomic<float> scale, bias;
   std::atomic<bool> stop{false};
   std::atomic<bool> diverged{false};
@@ -116,6 +123,7 @@ struct SharedRun {
         next_chunk(static_cast<std::size_t>(o.epochs)),
         words_per_epoch(count_words(chunks)),
         total_words(words_per_epoch * o.epochs),
+        all_words_per_epoch(words_per_epoch),
         scale(m.merge.scale),
         bias(m.merge.bias),
         epoch_loss(static_cast<std::size_t>(o.epochs), 0.0),
@@ -235,6 +243,7 @@ struct SharedRun {
     for (const auto& c : counters) sum += c.words.load(std::memory_order_relaxed);
     return sum;
   }
+  std::int64_t other_ranks_words() const { return other_words.load(std::memory_order_relaxed); }
   double lr_at(std::int64_t words) const {
     const double left = 1.0 - static_cast<double>(words) / static_cast<double>(total_words + 1);
     return options.lr * std::max(kMinLrFraction, left);
@@ -261,6 +270,7 @@ struct SharedRun {
       words += c.words.load(std::memory_order_relaxed);
       epoch = std::min(epoch, c.epoch.load(std::memory_order_relaxed));
     }
+    words += other_ranks_words();
     TrainProgress p;
     p.elapsed_seconds = std::chrono::duration<double>(now - start).count();
     p.fraction = std::min(1.0, static_cast<double>(words) /
@@ -268,9 +278,10 @@ struct SharedRun {
     p.epochs = options.epochs;
     p.epoch = std::min(epoch + 1, p.epochs);
     const auto trained = static_cast<double>(words - words_at_start);
+    p.ranks = ranks;
+    p.words_per_second = p.elapsed_seconds > 0 ? trained / p.elapsed_seconds : 0.0;
     p.words_per_second_per_thread =
-        p.elapsed_seconds > 0 ? trained / p.elapsed_seconds / static_cast<double>(counters.size())
-                              : 0.0;
+        p.words_per_second / static_cast<double>(counters.size() * static_cast<std::size_t>(ranks));
     p.lr = lr_at(words);
     p.loss = pairs > reported_pairs
                  ? (loss - reported_loss) / static_cast<double>(pairs - reported_pairs)
@@ -435,7 +446,8 @@ class Worker {
 
   void train_sentence(const std::uint32_t* ids, std::size_t size, MergeParams& merge) {
     ThreadCounters& mine = run_.counters[static_cast<std::size_t>(thread_)];
-    const std::int64_t words = run_.counters.size() == 1 ? words_ : run_.words_done();
+    const std::int64_t words =
+        (run_.counters.size() == 1 ? words_ : run_.words_done()) + run_.other_ranks_words();
     lr_ = static_cast<float>(run_.lr_at(words));
     // Each block's rows are fetched from memory while the previous block trains.
     bool pending = false;
@@ -509,6 +521,73 @@ std::string diverged_message(const TrainOptions& options) {
   return out.str();
 }
 
+// What the sync thread learned: the round that ended it, and what it threw.
+struct SyncOutcome {
+  ModelSync::Round round;
+  std::exception_ptr error;
+};
+
+RankStatus local_status(const SharedRun& run, bool team_done, bool team_failed) {
+  if (team_failed) return RankStatus::kFailed;
+  if (run.diverged.load()) return RankStatus::kDiverged;
+  if (run.hooks.cancel != nullptr && run.hooks.cancel->load()) return RankStatus::kInterrupted;
+  return team_done ? RankStatus::kDone : RankStatus::kTraining;
+}
+
+// The sync thread of a rank: every sync period it exchanges words and status with the
+// other ranks and averages some rows (every row when the ranks' words cross an epoch's
+// end), until every rank is done (then a last full average) or one stopped (then every
+// rank stops, unsynced).
+SyncOutcome sync_loop(SharedRun& run, ModelSync& sync, const std::atomic<bool>& team_done,
+                      const detail::FirstException& team_error) {
+  SyncOutcome outcome;
+  try {
+    const auto period = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(SyncOptions{}.period_seconds));
+    std::int64_t epochs_seen = 0;
+    Clock::time_point next = Clock::now() + period;
+    // Once this rank has said it is done, it syncs at the pace of the period while the
+    // others finish; until then, a change of its status is told at once.
+    bool told_done = false;
+    for (;;) {
+      while (Clock::now() < next &&
+             (told_done ||
+              local_status(run, team_done.load(), team_error.failed()) == RankStatus::kTraining)) {
+        std::this_thread::sleep_for(
+            std::min<Clock::duration>(next - Clock::now(), std::chrono::milliseconds(10)));
+      }
+      next = Clock::now() + period;
+      const std::int64_t mine = run.words_done();
+      const RankStatus status = local_status(run, team_done.load(), team_error.failed());
+      told_done = status == RankStatus::kDone;
+      const ModelSync::Round round = sync.exchange(mine, status);
+      run.other_words.store(round.words - mine, std::memory_order_relaxed);
+      outcome.round = round;
+      if (round.stopped_rank >= 0) {
+        run.stop.store(true);
+        return outcome;
+      }
+      const std::int64_t epochs = round.words / std::max<std::int64_t>(1, run.all_words_per_epoch);
+      if (round.all_done || epochs > epochs_seen) {
+        sync.sync_all();
+        epochs_seen = epochs;
+      } else {
+        sync.sync_some();
+      }
+      std::vector<double> merge = {run.scale.load(), run.bias.load()};
+      const std::vector<double> was = merge;
+      sync.average(merge);
+      atomic_add(run.scale, static_cast<float>(merge[0] - was[0]));
+      atomic_add(run.bias, static_cast<float>(merge[1] - was[1]));
+      if (round.all_done) return outcome;
+    }
+  } catch (...) {
+    outcome.error = std::current_exception();
+    run.stop.store(true);
+  }
+  return outcome;
+}
+
 }  // namespace
 
 Model make_model(std::size_t vocab_size, const TrainOptions& options) {
@@ -534,16 +613,44 @@ TrainStats train(Model& model, const CorpusView& corpus, const Vocab& vocab,
     throw std::logic_error("train: the corpus view's vocabulary is larger than the vocabulary");
   }
   SharedRun run(model, corpus, vocab, options, hooks, resume);
-  if (run.words_per_epoch == 0) {
+  std::unique_ptr<ModelSync> sync;
+  if (hooks.ranks != nullptr && hooks.ranks->size() > 1) {
+    if (hooks.checkpoint || resume != nullptr) {
+      throw std::logic_error("train: checkpoints and resumed runs are for one process");
+    }
+    sync = std::make_unique<ModelSync>(*hooks.ranks,
+                                       std::vector<Matrix*>{&model.words, &model.contexts});
+    run.ranks = hooks.ranks->size();
+    hooks.ranks->sum(&run.all_words_per_epoch, 1);
+    run.total_words = run.all_words_per_epoch * options.epochs;
+  }
+  if (run.all_words_per_epoch == 0) {
     throw Error("cannot train: the corpus has no words in the vocabulary");
   }
   detail::FirstException error;
+  std::atomic<bool> team_done{false};
+  SyncOutcome outcome;
+  std::thread syncer;
+  if (sync) syncer = std::thread([&] { outcome = sync_loop(run, *sync, team_done, error); });
 #pragma omp parallel num_threads(run.team)
   error.run([&] {
     Worker worker(run, omp_get_thread_num());
     worker.train();
   });
+  team_done.store(true);
+  if (syncer.joinable()) syncer.join();
   error.rethrow();
+  if (outcome.error) std::rethrow_exception(outcome.error);
+  const int stopped = outcome.round.stopped_rank;
+  if (stopped >= 0) {
+    if (outcome.round.stop == RankStatus::kInterrupted) throw Interrupted();
+    if (stopped != hooks.ranks->rank() || outcome.round.stop != RankStatus::kDiverged) {
+      throw RankStopped("rank " + std::to_string(stopped) +
+                        (outcome.round.stop == RankStatus::kDiverged
+                             ? ": " + diverged_message(options)
+                             : " failed while training"));
+    }
+  }
   if (run.checkpoint_error) std::rethrow_exception(run.checkpoint_error);
   model.merge.scale = run.scale.load();
   model.merge.bias = run.bias.load();
@@ -562,14 +669,27 @@ TrainStats train(Model& model, const CorpusView& corpus, const Vocab& vocab,
   }
   TrainStats stats;
   stats.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
-  stats.words = run.words_done();
+  stats.words = run.words_done() + run.other_ranks_words();
   for (const auto& c : run.counters) stats.pairs += c.pairs.load();
-  stats.words_per_second =
-      stats.seconds > 0 ? static_cast<double>(stats.words - run.words_at_start) / stats.seconds : 0;
   const std::size_t last = static_cast<std::size_t>(options.epochs - 1);
   stats.final_loss = run.epoch_pairs[last] > 0
                          ? run.epoch_loss[last] / static_cast<double>(run.epoch_pairs[last])
                          : 0.0;
+  stats.ranks = run.ranks;
+  if (sync) {
+    // Every rank got here: the ranks' pairs and loss are the job's.
+    double sums[] = {static_cast<double>(stats.pairs), run.epoch_loss[last],
+                     static_cast<double>(run.epoch_pairs[last])};
+    hooks.ranks->sum(sums, 3);
+    stats.pairs = static_cast<std::int64_t>(sums[0]);
+    stats.final_loss = sums[2] > 0 ? sums[1] / sums[2] : 0.0;
+    stats.sync_bytes = sync->bytes();
+    stats.syncs = sync->syncs();
+    stats.sync_seconds = sync->seconds();
+    stats.sync_cpu_seconds = sync->cpu_seconds();
+  }
+  stats.words_per_second =
+      stats.seconds > 0 ? static_cast<double>(stats.words - run.words_at_start) / stats.seconds : 0;
   stats.scale = model.merge.scale;
   stats.bias = model.merge.bias;
   if (final_state != nullptr) *final_state = run.state();

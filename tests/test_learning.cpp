@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "thread_ranks.hpp"
 #include "w2v/corpus.hpp"
 #include "w2v/rng.hpp"
 #include "w2v/trainer.hpp"
@@ -66,8 +67,13 @@ struct Outcome {
   double seconds = 0;
 };
 
-Outcome train_and_score(w2v::Merge merge, int threads, bool batch) {
-  const auto start = std::chrono::steady_clock::now();
+// The planted corpus of the learning tests, its vocabulary and ids.
+struct Encoded {
+  w2v::Vocab vocab;
+  w2v::EncodedCorpus corpus;
+};
+
+Encoded encode_planted() {
   const Planted corpus = make_corpus(8000, 2024);
   std::vector<std::pair<std::string, std::int64_t>> counts;
   {
@@ -85,8 +91,10 @@ Outcome train_and_score(w2v::Merge merge, int threads, bool batch) {
     for (const auto& w : s) sentence.push_back(vocab.find(w));
     ids.push_back(std::move(sentence));
   }
-  const w2v::EncodedCorpus encoded = w2v::encode_sentences(ids);
+  return {vocab, w2v::encode_sentences(ids)};
+}
 
+w2v::TrainOptions learning_options(w2v::Merge merge, int threads, bool batch) {
   w2v::TrainOptions options;
   options.dim = 32;
   options.epochs = 5;
@@ -94,12 +102,12 @@ Outcome train_and_score(w2v::Merge merge, int threads, bool batch) {
   options.merge = merge;
   options.batch_negatives = batch;
   options.seed = 7;
-  w2v::Model model = w2v::make_model(vocab.size(), options);
-  Outcome out;
-  out.corpus_words = encoded.words;
-  out.stats = w2v::train(model, encoded, vocab, options);
-  REQUIRE(model.words.all_finite());
+  return options;
+}
 
+// How well `model` puts each topic word's nearest neighbours in its topic.
+void score(const w2v::Model& model, const w2v::Vocab& vocab, Outcome& out) {
+  REQUIRE(model.words.all_finite());
   // Brute-force cosine neighbours.
   const std::size_t n = vocab.size(), dim = model.words.cols();
   std::vector<std::vector<double>> unit(n, std::vector<double>(dim));
@@ -132,6 +140,17 @@ Outcome train_and_score(w2v::Merge merge, int threads, bool batch) {
     out.worst_word = std::min(out.worst_word, here);
   }
   out.neighbours_in_topic = static_cast<double>(same) / total;
+}
+
+Outcome train_and_score(w2v::Merge merge, int threads, bool batch) {
+  const auto start = std::chrono::steady_clock::now();
+  const Encoded planted = encode_planted();
+  const w2v::TrainOptions options = learning_options(merge, threads, batch);
+  w2v::Model model = w2v::make_model(planted.vocab.size(), options);
+  Outcome out;
+  out.corpus_words = planted.corpus.words;
+  out.stats = w2v::train(model, planted.corpus, planted.vocab, options);
+  score(model, planted.vocab, out);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
@@ -187,9 +206,67 @@ std::vector<float> train_small(w2v::Merge merge, bool batch, std::uint64_t seed)
   return all;
 }
 
+// Trains the planted corpus on `ranks` ranks (threads standing for processes), each on its
+// share, one thread each; checks what every rank must agree on and scores rank 0's model.
+Outcome train_on_ranks(int ranks, w2v::Merge merge) {
+  const Encoded planted = encode_planted();
+  const w2v::TrainOptions options = learning_options(merge, 1, true);
+  const auto vocab_size = static_cast<std::uint32_t>(planted.vocab.size());
+  const w2v::CorpusView whole = w2v::view_of(planted.corpus, vocab_size);
+  std::vector<w2v::Model> models;
+  for (int r = 0; r < ranks; ++r) models.push_back(w2v::make_model(vocab_size, options));
+  std::vector<w2v::TrainStats> stats(static_cast<std::size_t>(ranks));
+  w2v::test::ThreadRanks group(ranks);
+  group.run([&](w2v::Communicator& comm) {
+    w2v::TrainHooks hooks;
+    hooks.ranks = &comm;
+    const auto r = static_cast<std::size_t>(comm.rank());
+    const w2v::CorpusView share = w2v::share_of(whole, comm.rank(), ranks);
+    stats[r] = w2v::train(models[r], share, planted.vocab, options, hooks);
+  });
+  Outcome out;
+  out.corpus_words = planted.corpus.words;
+  out.stats = stats[0];
+  for (int r = 1; r < ranks; ++r) {
+    CAPTURE(r);
+    // The last sync averaged every row: the ranks hold the same model, up to rounding.
+    float worst = 0;
+    for (std::size_t i = 0; i < vocab_size; ++i) {
+      for (std::size_t d = 0; d < models[0].words.cols(); ++d) {
+        worst = std::max(worst, std::abs(models[0].words.row(i)[d] - models[r].words.row(i)[d]));
+        worst =
+            std::max(worst, std::abs(models[0].contexts.row(i)[d] - models[r].contexts.row(i)[d]));
+      }
+    }
+    CHECK(worst < 1e-5f);
+    CHECK(stats[r].words == stats[0].words);
+    CHECK(stats[r].scale == doctest::Approx(stats[0].scale));
+  }
+  score(models[0], planted.vocab, out);
+  return out;
+}
+
 }  // namespace
 
 TEST_SUITE("learning") {
+  TEST_CASE("2 and 3 ranks, each training its share: planted topics learned, one model") {
+    for (const int ranks : {2, 3}) {
+      for (const auto merge : {w2v::Merge::kCos, w2v::Merge::kDot}) {
+        CAPTURE(ranks);
+        CAPTURE(std::string(w2v::merge_name(merge)));
+        const Outcome o = train_on_ranks(ranks, merge);
+        MESSAGE(ranks << " ranks, " << std::string(w2v::merge_name(merge)) << ": "
+                      << o.neighbours_in_topic * 100 << "% of neighbours in topic (worst word "
+                      << o.worst_word << "/5)");
+        CHECK(o.neighbours_in_topic >= 0.9);
+        CHECK(o.stats.ranks == ranks);
+        CHECK(o.stats.words == 5 * o.corpus_words);  // every rank's words of every epoch
+        CHECK(o.stats.syncs > 0);
+        CHECK(o.stats.sync_bytes > 0);
+      }
+    }
+  }
+
   TEST_CASE("one thread: the vectors are a function of the corpus and the seed") {
     for (const auto merge : {w2v::Merge::kCos, w2v::Merge::kDot}) {
       for (const bool batch : {true, false}) {

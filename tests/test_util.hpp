@@ -68,9 +68,11 @@ class TempDir {
   // path()/name
   std::string file(const std::string& name) const { return path_ + "/" + name; }
   // The names of everything in the folder.
-  std::set<std::string> list() const {
+  std::set<std::string> list() const { return list_of(path_); }
+  // The names of everything in folder `path`.
+  static std::set<std::string> list_of(const std::string& path) {
     std::set<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(path_)) {
+    for (const auto& entry : std::filesystem::directory_iterator(path)) {
       names.insert(entry.path().filename().string());
     }
     return names;

@@ -58,6 +58,10 @@ struct CorpusView {
   }
 };
 
+// Share `index` of `count` of the view: its ids cut into `count` runs of about equal
+// length, each cut moved to just after a sentence end where its block has one later.
+CorpusView share_of(const CorpusView& view, int index, int count);
+
 // A view of every block of `corpus`.
 CorpusView view_of(const EncodedCorpus& corpus, std::uint32_t vocab_size = kSentenceEnd);
 
@@ -127,6 +131,11 @@ struct ReadOptions {
   // dropped (word2vec.c's ReduceVocab: counts up to 1, then 2, ... at each pruning), their
   // occurrences so far with them; 0: never. The merged table is cut the same way.
   std::uint64_t prune_at = 0;
+  // This process reads only share `share_index` of `share_count` (one rank's of a job):
+  // the lines of the plain files in byte ranges of equal size over all of them, and every
+  // share_count-th block of a gzip file. Every input must then be a regular file.
+  int share_index = 0;
+  int share_count = 1;
 };
 
 class ScratchFile;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "w2v/communicator.hpp"
 #include "w2v/corpus.hpp"
 #include "w2v/output_file.hpp"
 #include "w2v/token_cache.hpp"
@@ -60,6 +61,9 @@ struct PreparedCorpus {
   double read_seconds = 0;  // reading, counting and encoding (or mapping)
   bool from_cache = false;  // read from a token cache rather than text
   bool spilled = false;     // the ids outgrew the memory limit: mapped from a scratch file
+  // This rank's share of a token cache (share_of), in a job of several ranks.
+  int share_index = 0;
+  int share_count = 1;
 
   // What training reads.
   CorpusView view() const;
@@ -68,8 +72,13 @@ struct PreparedCorpus {
 // Reads the inputs once and builds the vocabulary and the encoded corpus, or maps a token
 // cache (an input that is one, or options.cache_dir's). Throws Error for unreadable input,
 // an empty corpus, no word reaching min_count, or a damaged or mismatched cache.
+// With `ranks` of several processes (collective): each reads and encodes its own share of
+// the text (ReadOptions::share_index) or of the token cache, with the vocabulary of the
+// whole corpus (rank_vocab.hpp); the counts and `words` in the result are the whole
+// corpus's. Not with options.cache_dir, fixed_vocab or base_vocab.
 PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
-                              const std::atomic<bool>* cancel = nullptr);
+                              const std::atomic<bool>* cancel = nullptr,
+                              Communicator* ranks = nullptr);
 
 // `w2v prepare`: reads the text inputs once and writes a token cache of them to `out` (the
 // caller commits it). Returns what the cache's header holds.

@@ -1,6 +1,7 @@
 #pragma once
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -55,6 +56,14 @@ struct TextBlock {
   bool continues_word = false;
 };
 
+// The lines of a plain file that one reader takes: those that start at a byte offset in
+// [begin, end). Readers of adjacent ranges take every line once.
+struct LineRange {
+  std::uint64_t begin = 0;
+  std::uint64_t end = UINT64_MAX;
+  bool whole() const { return begin == 0 && end == UINT64_MAX; }
+};
+
 // Reads one corpus input in blocks (see InputFile: a file or "-", gzip inflated).
 class InputReader {
  public:
@@ -64,8 +73,9 @@ class InputReader {
 
   // Throws Error when the input cannot be opened; reads throw Interrupted once `cancel`
   // is set.
+  // `lines`: only those lines, of a plain regular file (Error for another input).
   explicit InputReader(const std::string& path, std::size_t block_bytes = kDefaultBlockBytes,
-                       const std::atomic<bool>* cancel = nullptr);
+                       const std::atomic<bool>* cancel = nullptr, LineRange lines = {});
   ~InputReader();
   InputReader(const InputReader&) = delete;
   InputReader& operator=(const InputReader&) = delete;
@@ -78,6 +88,11 @@ class InputReader {
 
  private:
   std::size_t fill();
+  // Skips to the first line that starts at or past the range's begin.
+  void skip_partial_line();
+  // Of `n` bytes just read (at position_), how many are the range's: those up to the
+  // newline that ends its last line, where reading stops.
+  std::size_t keep_in_range(const char* data, std::size_t n);
 
   std::unique_ptr<InputFile> file_;
   std::size_t block_bytes_;
@@ -85,6 +100,8 @@ class InputReader {
   std::size_t buffered_ = 0;
   bool eof_ = false;
   bool in_word_ = false;
+  std::uint64_t position_ = 0;      // of the next byte read from the file
+  std::uint64_t end_ = UINT64_MAX;  // of the LineRange, when there is one
 };
 
 // Where a block of text may end: just after a separator, preferably a newline; 0 when the

@@ -38,6 +38,10 @@ class InputFile {
   // Throws Error on a read error or corrupt or truncated gzip data.
   std::size_t read(char* out, std::size_t size);
 
+  // Reads on from byte `offset` of a plain regular file (plain_size() >= 0). Throws Error
+  // when the file cannot seek.
+  void seek(std::uint64_t offset);
+
   bool gzip() const { return gzip_; }
   // The file's size when it is a regular file that is not gzip, -1 otherwise.
   std::int64_t plain_size() const { return plain_size_; }

@@ -62,6 +62,7 @@ VectorFormat output_format(const TrainJob& job);
 void validate(const TrainJob& job);
 
 struct TrainReport {
+  int ranks = 1;  // processes of the job; the counts are the whole job's
   std::size_t vocab_size = 0;
   std::int64_t corpus_words = 0;  // in-vocabulary words of one epoch
   TokenizerStats tokens;
@@ -79,6 +80,10 @@ struct TrainReport {
 // only when everything succeeded, and once hooks.cancel is set (Interrupted) never.
 // `on_corpus` is called once the corpus is read, before training.
 // `start`: see TrainStart (Error when a resumed run's inputs changed since).
+// With hooks.ranks of several processes (collective): every rank reads and trains its share
+// (prepare_corpus, train); rank 0 alone checks and writes the outputs; an error on any
+// rank fails every rank with it (run_on_every_rank). Not with checkpoints, --resume,
+// --continue or a cache folder (UsageError).
 TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
                           const std::function<void(const TrainReport&)>& on_corpus = {},
                           TrainStart start = {});

@@ -4,6 +4,7 @@
 #include <functional>
 #include <vector>
 
+#include "w2v/communicator.hpp"
 #include "w2v/corpus.hpp"
 #include "w2v/model.hpp"
 #include "w2v/train_options.hpp"
@@ -21,6 +22,8 @@ struct TrainProgress {
   double loss = 0;  // mean binary cross-entropy per pair since the previous report
   double elapsed_seconds = 0;
   double eta_seconds = 0;
+  int ranks = 1;                // processes of the job (words and rates count them all)
+  double words_per_second = 0;  // of all threads of all ranks
 };
 
 // One training thread's part of a run's state.
@@ -71,6 +74,11 @@ struct TrainHooks {
   std::int64_t checkpoint_words = 0;
   // Called, when `checkpoint` is set, as a cancel is seen and before its checkpoint.
   std::function<void()> interrupted;
+  // Data-parallel training with the other ranks of a job, each on its own share of the
+  // corpus, their models kept close by a ModelSync (model_sync.hpp) on a thread of its own;
+  // the learning rate follows the words of all ranks. Null or one rank: this process
+  // alone. Not with checkpoints or a resumed state.
+  Communicator* ranks = nullptr;
 };
 
 struct TrainStats {
@@ -80,6 +88,11 @@ struct TrainStats {
   double words_per_second = 0;
   double final_loss = 0;  // mean binary cross-entropy per pair over the last epoch
   float scale = 0, bias = 0;
+  int ranks = 1;                 // words and words_per_second count every rank's
+  std::uint64_t sync_bytes = 0;  // of rows and values this rank contributed to averages
+  std::uint64_t syncs = 0;
+  double sync_seconds = 0;      // this rank's sync thread spent averaging rows
+  double sync_cpu_seconds = 0;  // of them on a CPU
 };
 
 // A model initialised for `options.merge`: dot starts like word2vec.c (small random word

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <set>
@@ -31,6 +32,15 @@ void log_corpus(const TrainReport& r) {
 }
 
 void log_summary(const TrainReport& r) {
+  if (r.ranks > 1) {
+    const double seconds = std::max(r.train.seconds, 1e-9);
+    spdlog::info(
+        "{} ranks: each sent {:.1f} MB of rows in {} syncs ({:.1f} MB/s), syncing {:.1f}% of "
+        "the time ({:.1f}% on a CPU)",
+        r.ranks, static_cast<double>(r.train.sync_bytes) / 1e6, r.train.syncs,
+        static_cast<double>(r.train.sync_bytes) / 1e6 / seconds,
+        100.0 * r.train.sync_seconds / seconds, 100.0 * r.train.sync_cpu_seconds / seconds);
+  }
   spdlog::info(
       "vocabulary {} words; trained {} tokens in {:.2f} s ({:.0f} words/s); final loss {:.4f}; "
       "total {:.2f} s",
@@ -114,7 +124,10 @@ TrainJob continued_job(const TrainJob& saved, const TrainJob& asked, const CLI::
 }
 
 void run(TrainJob job, const TrainFlags& flags, const CLI::App& command, const Context& context) {
-  setup_logging(flags.quiet, flags.verbose);
+  // Rank 0 alone logs in a job of several ranks.
+  const bool quiet = flags.quiet || (context.ranks != nullptr && context.ranks->rank() != 0);
+  setup_logging(quiet, flags.verbose && !quiet);
+  if (context.ranks != nullptr && context.ranks->rank() != 0) spdlog::set_level(spdlog::level::off);
   check_stdin_once(flags.config, job.corpus);
   apply_sampling_flags(flags.sampling, job.train);
   if (!flags.format.empty()) job.format = parse_vector_format(flags.format);
@@ -146,9 +159,10 @@ void run(TrainJob job, const TrainFlags& flags, const CLI::App& command, const C
     first.limit = 1;
     job.train.dim = static_cast<int>(load_vectors(job.init_from, first).dim());
   }
-  ProgressPrinter printer(ProgressPrinter::mode_for_stderr(flags.quiet));
+  ProgressPrinter printer(ProgressPrinter::mode_for_stderr(quiet));
   TrainHooks hooks;
   hooks.cancel = context.interrupted;
+  hooks.ranks = context.ranks;
   hooks.progress_interval = printer.interval();
   hooks.progress = [&](const TrainProgress& p) { printer.update(p); };
   hooks.interrupted = [&] {

@@ -1,6 +1,8 @@
 #pragma once
 #include <atomic>
 
+#include "w2v/communicator.hpp"
+
 namespace CLI {
 class App;
 }
@@ -11,6 +13,7 @@ namespace w2v::cli {
 struct Context {
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT / SIGTERM
   int exit_code = 0;                               // a subcommand's own status
+  Communicator* ranks = nullptr;  // the processes of an mpirun job, or this one alone
 };
 
 // One registration function per subcommand (cmd_<name>.cpp): adds the subcommand, its

@@ -8,14 +8,22 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <memory>
+#include <string>
 
 #include "cli/commands.hpp"
+#include "w2v/communicator.hpp"
 #include "w2v/error.hpp"
+#ifdef W2V_WITH_MPI
+#include "w2v/mpi_communicator.hpp"
+#endif
 
 namespace {
 
 // Set by SIGINT and SIGTERM; the library polls it (a handler may do little else).
 std::atomic<bool> interrupted{false};
+// In a job of several ranks, rank 0 alone prints errors: every rank fails with the same.
+bool print_errors = true;
 
 extern "C" void on_signal(int signal) {
   if (interrupted.exchange(true)) {
@@ -48,6 +56,7 @@ void install_signal_handlers() {
 
 // One line on standard error: control characters (a newline in a file name) become '?'.
 int fail(const std::string& message, int status) {
+  if (!print_errors) return status;
   std::string line = "w2v: error: " + message;
   for (char& c : line) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
@@ -100,15 +109,57 @@ int finish_streams(int status) {
   return status;
 }
 
+// The processes of this job: the ranks of an MPI job in a build with MPI started by mpirun
+// or srun, this process alone otherwise.
+std::unique_ptr<w2v::Communicator> start_ranks(int* argc, char*** argv) {
+#ifdef W2V_WITH_MPI
+  if (w2v::started_by_mpi_launcher()) return w2v::start_mpi(argc, argv);
+#endif
+  (void)argc;
+  (void)argv;
+  return std::make_unique<w2v::SingleProcess>();
+}
+
+// Several ranks run `train` alone, all with rank 0's arguments: a rank started otherwise
+// would silently train something else. UsageError naming the rank.
+void check_ranks_agree(w2v::Communicator& ranks, int argc, char** argv) {
+  std::string mine;
+  for (int i = 1; i < argc; ++i) mine.append(argv[i]).push_back('\0');
+  std::string first = mine;
+  ranks.broadcast(first);
+  w2v::run_on_every_rank(ranks, [&] {
+    if (mine != first) throw w2v::UsageError("started with other arguments than rank 0");
+  });
+  if (argc < 2 || std::string(argv[1]) != "train") {
+    throw w2v::UsageError("only w2v train runs on several ranks (mpirun); run the others alone");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::unique_ptr<w2v::Communicator> ranks;
+  try {
+    ranks = start_ranks(&argc, &argv);
+  } catch (const w2v::Error& e) {
+    return fail(e.what(), 1);
+  }
+  // After MPI's start, which may install handlers of its own.
   install_signal_handlers();
+  print_errors = ranks->rank() == 0;
+  if (ranks->size() > 1) {
+    try {
+      check_ranks_agree(*ranks, argc, argv);
+    } catch (const w2v::Error& e) {
+      return fail(e.what(), 2);
+    }
+  }
   CLI::App app{"w2v: train word embeddings (skip-gram with negative sampling) and query them"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "w2v 0.1.0");
   w2v::cli::Context context;
   context.interrupted = &interrupted;
+  context.ranks = ranks.get();
   w2v::cli::register_train(app, context);
   w2v::cli::register_prepare(app, context);
   w2v::cli::register_pairs(app, context);
@@ -117,5 +168,7 @@ int main(int argc, char** argv) {
   w2v::cli::register_eval(app, context);
   w2v::cli::register_convert(app, context);
   w2v::cli::register_export(app, context);
-  return finish_streams(run(app, context, argc, argv));
+  const int status = finish_streams(run(app, context, argc, argv));
+  ranks.reset();
+  return status;
 }

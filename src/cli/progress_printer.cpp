@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string>
 
 namespace w2v::cli {
 namespace {
@@ -68,11 +69,15 @@ double ProgressPrinter::interval() const { return mode_ == Mode::kTerminal ? 0.2
 
 void ProgressPrinter::update(const TrainProgress& p) {
   if (mode_ == Mode::kQuiet) return;
-  char line[256];
+  // A job of several ranks shows its rate of all ranks too.
+  const std::string ranks =
+      p.ranks > 1 ? fmt::format("{} ranks {} words/s  ", p.ranks, format_rate(p.words_per_second))
+                  : std::string();
+  char line[320];
   if (mode_ == Mode::kTerminal) {
     std::snprintf(line, sizeof line,
-                  "\r%5.1f%%  epoch %d/%d  %s words/s/thread  lr %.6f  loss %.4f  ETA %s\x1b[K",
-                  100.0 * p.fraction, p.epoch, p.epochs,
+                  "\r%5.1f%%  epoch %d/%d  %s%s words/s/thread  lr %.6f  loss %.4f  ETA %s\x1b[K",
+                  100.0 * p.fraction, p.epoch, p.epochs, ranks.c_str(),
                   format_rate(p.words_per_second_per_thread).c_str(), p.lr, p.loss,
                   format_duration(p.eta_seconds).c_str());
     std::fputs(line, stderr);
@@ -80,8 +85,8 @@ void ProgressPrinter::update(const TrainProgress& p) {
     line_open_ = true;
   } else {
     spdlog::info(
-        "progress {:.1f}%  epoch {}/{}  {:.0f} words/s/thread  lr {:.6f}  loss {:.4f}  eta {}",
-        100.0 * p.fraction, p.epoch, p.epochs, p.words_per_second_per_thread, p.lr, p.loss,
+        "progress {:.1f}%  epoch {}/{}  {}{:.0f} words/s/thread  lr {:.6f}  loss {:.4f}  eta {}",
+        100.0 * p.fraction, p.epoch, p.epochs, ranks, p.words_per_second_per_thread, p.lr, p.loss,
         format_duration(p.eta_seconds));
   }
 }
