@@ -104,8 +104,11 @@ def main():
               f"{med('sync_mb_s'):15.1f} {med('sync_cpu'):11.1f}")
     base = statistics.median(x["train"] for x in results["one process"])
     ranks = statistics.median(x["train"] for x in results[f"{a.ranks} ranks"])
+    paired = statistics.median(o["train"] / m["train"] for o, m in
+                               zip(results["one process"], results[f"{a.ranks} ranks"]))
     print(f"throughput of {a.ranks} ranks x {a.threads} threads against one process x "
-          f"{a.threads * a.ranks} threads: {base / ranks:.3f}")
+          f"{a.threads * a.ranks} threads: {base / ranks:.3f} (ratio of medians), "
+          f"{paired:.3f} (median of the {a.runs} paired runs)")
     print("commands:\n  " + " ".join(one) + "\n  " + " ".join(many) + "\n  " + " ".join(over))
 
 

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs what w2v needs from Debian 12 packages; with --test, what the test suite needs too
-# (gensim, and Open MPI for the build with -DW2V_MPI=ON and its tests under mpirun).
+# (gensim; Open MPI for the build with -DW2V_MPI=ON and its tests under mpirun; dpkg-dev and
+# man-db to build and check the .deb and the man page).
 # Run as root. Skips apt-get when everything is already there.
 set -eu
 pkgs="cmake ninja-build g++ libcli11-dev libspdlog-dev doctest-dev zlib1g-dev"
 if [ "${1:-}" = "--test" ]; then
-  pkgs="$pkgs python3 python3-gensim libopenmpi-dev openmpi-bin"
+  pkgs="$pkgs python3 python3-gensim libopenmpi-dev openmpi-bin dpkg-dev man-db"
 fi
 missing=""
 for p in $pkgs; do

@@ -18,3 +18,6 @@ else
 fi
 cmake --build "$dir"
 ctest --test-dir "$dir" --output-on-failure --no-tests=error -j 2
+if [ "$dir" = build ]; then
+  ./scripts/check-install.sh "$dir"
+fi

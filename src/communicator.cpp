@@ -12,6 +12,7 @@ enum class ErrorKind : char {
   kUsage = 'U',
   kInterrupted = 'I',
   kStopped = 'S',  // RankStopped: ranks below every other error
+  kDiverged = 'D',
 };
 
 std::string encode(std::exception_ptr error) {
@@ -22,6 +23,8 @@ std::string encode(std::exception_ptr error) {
     return std::string(1, static_cast<char>(ErrorKind::kInterrupted));
   } catch (const UsageError& e) {
     return static_cast<char>(ErrorKind::kUsage) + std::string(e.what());
+  } catch (const Diverged& e) {
+    return static_cast<char>(ErrorKind::kDiverged) + std::string(e.what());
   } catch (const RankStopped& e) {
     return static_cast<char>(ErrorKind::kStopped) + std::string(e.what());
   } catch (const std::bad_alloc&) {
@@ -62,6 +65,8 @@ void agree_on_errors(Communicator& comm, std::exception_ptr error) {
       throw Interrupted();
     case ErrorKind::kUsage:
       throw UsageError(verdict.substr(1));
+    case ErrorKind::kDiverged:
+      throw Diverged(verdict.substr(1));
     case ErrorKind::kStopped:
     case ErrorKind::kError:
       break;

@@ -1,6 +1,7 @@
 #include "w2v/system_memory.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -67,6 +68,22 @@ std::uint64_t available_memory() {
 std::uint64_t default_memory_limit() {
   const std::uint64_t memory = available_memory();
   return memory == 0 ? std::uint64_t{1} << 30 : memory / 2;
+}
+
+std::uint64_t peak_resident_memory() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  std::uint64_t kib = 0;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    unsigned long long value = 0;
+    if (std::sscanf(line, "VmHWM: %llu kB", &value) == 1) {
+      kib = value;
+      break;
+    }
+  }
+  std::fclose(f);
+  return kib * 1024;
 }
 
 }  // namespace w2v

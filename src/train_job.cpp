@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <optional>
 
@@ -14,6 +16,7 @@
 #include "w2v/input_file.hpp"
 #include "w2v/option_range.hpp"
 #include "w2v/output_file.hpp"
+#include "w2v/system_memory.hpp"
 #include "w2v/train_metrics.hpp"
 
 namespace w2v {
@@ -23,6 +26,16 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Now as ISO 8601 UTC, to the second: 2026-11-30T08:51:16Z.
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
 }
 
 }  // namespace
@@ -194,97 +207,154 @@ TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
     if (!shared) inputs = input_identities(job.corpus.inputs);
     if (start.resume != nullptr) check_resumed_inputs(*start.resume, inputs);
   });
-  const VectorFormat format = output_format(job);
-  const VectorFormat context_format = format_for_path(job.save_context);
-
-  CorpusOptions corpus = job.corpus;
-  if (corpus.spill_dir.empty()) corpus.spill_dir = writer ? paths[0].folder() : ".";
-  if (start.resume != nullptr) {
-    corpus.fixed_vocab = std::make_shared<const Vocab>(std::move(start.resume->vocab));
-  }
-  if (start.grow != nullptr) {
-    corpus.base_vocab = std::make_shared<const Vocab>(start.grow->vocab);
-  }
-  PreparedCorpus prepared =
-      prepare_corpus(corpus, job.train.threads, hooks.cancel, shared ? &ranks : nullptr);
   TrainReport report;
-  report.ranks = ranks.size();
-  report.vocab_size = prepared.vocab.size();
-  report.corpus_words = prepared.words;
-  report.tokens = prepared.tokens;
-  report.bytes = prepared.bytes;
-  report.read_seconds = prepared.read_seconds;
-  report.spilled = prepared.spilled;
-  report.pruned = prepared.pruned;
-  if (prepared.cache && !prepared.spilled) report.cache = prepared.cache->path();
-  if (on_corpus) on_corpus(report);
-
-  std::optional<Model> started_model;
-  run_on_every_rank(ranks, [&] {
-    started_model.emplace(starting_model(job, prepared.vocab, start, hooks.cancel));
-  });
-  Model& model = *started_model;
-  TrainHooks with_checkpoints = hooks;
-  // A checkpoint is written through its own output, which a signal does not abandon: it
-  // is what the signal asks for.
-  const TrainJob saved = with_absolute_paths(job);
-  auto write_state = [&](const Model& m, const TrainState& state) {
-    auto file = std::make_unique<OutputFile>(paths[4]);
-    write_checkpoint(*file, saved, inputs, prepared.vocab, m, state);
-    return file;
-  };
-  if (!job.checkpoint.empty()) {
-    with_checkpoints.checkpoint = [&](const Model& m, const TrainState& state) {
-      write_state(m, state)->commit();
-    };
-    with_checkpoints.checkpoint_seconds = job.checkpoint_words > 0 ? 0 : job.checkpoint_seconds;
-    with_checkpoints.checkpoint_words = job.checkpoint_words;
-  }
-  TrainState final_state;
-  run_on_every_rank(ranks, [&] {
-    report.train = train(model, prepared.view(), prepared.vocab, job.train, with_checkpoints,
-                         start.resume != nullptr ? &start.resume->state : nullptr, &final_state);
-  });
-  if (!writer) {
-    // Learns whether rank 0 wrote the outputs, to fail with it.
-    run_on_every_rank(ranks, [] {});
-    return report;
-  }
-
-  run_on_every_rank(ranks, [&] {
-    // The final state, before the published vectors change the word rows.
-    std::unique_ptr<OutputFile> checkpoint_output;
-    if (!job.checkpoint.empty()) checkpoint_output = write_state(model, final_state);
+  report.started = utc_now();
+  // The run's record, whatever ends it.
+  const auto record = [&](const char* status, const std::string& error) {
+    if (!writer || job.metrics.empty()) return;
+    report.status = status;
+    report.error = error;
+    report.ended = utc_now();
+    report.peak_memory = peak_resident_memory();
+    report.seconds = seconds_since(started);
     try {
-      const float weight = context_weight(job);
-      std::unique_ptr<OutputFile> context_output, vocab_output, metrics_output;
-      // The context vectors are written as trained; the word vectors as published.
-      if (!job.save_context.empty()) {
-        context_output = std::make_unique<OutputFile>(paths[1], hooks.cancel);
-        write_vectors(*context_output, context_format, prepared.vocab.words(), model.contexts,
-                      hooks.cancel);
-      }
-      if (weight > 0.0f) add_unit_rows(model.words, model.contexts, weight);
-      OutputFile output(paths[0], hooks.cancel);
-      write_vectors(output, format, prepared.vocab.words(), model.words, hooks.cancel);
-      if (!job.save_vocab.empty()) {
-        vocab_output = std::make_unique<OutputFile>(paths[2], hooks.cancel);
-        prepared.vocab.write(*vocab_output);
-      }
-      report.seconds = seconds_since(started);
-      if (!job.metrics.empty()) {
-        metrics_output = std::make_unique<OutputFile>(paths[3], hooks.cancel);
-        metrics_output->write(metrics_json(job, report));
-      }
-      commit_together({&output, context_output.get(), vocab_output.get(), metrics_output.get(),
-                       checkpoint_output.get()},
-                      hooks.cancel);
-    } catch (const Interrupted&) {
-      // Training is done: what an interrupt keeps is a checkpoint to write the outputs from.
-      if (checkpoint_output) checkpoint_output->commit();
-      throw;
+      OutputFile metrics(paths[3]);
+      metrics.write(metrics_json(job, report));
+      metrics.commit();
+    } catch (const Error&) {
+      // The error that ended the run is the one to report.
     }
-  });
+  };
+  const auto run = [&] {
+    const VectorFormat format = output_format(job);
+    const VectorFormat context_format = format_for_path(job.save_context);
+
+    CorpusOptions corpus = job.corpus;
+    if (corpus.spill_dir.empty()) corpus.spill_dir = writer ? paths[0].folder() : ".";
+    if (start.resume != nullptr) {
+      corpus.fixed_vocab = std::make_shared<const Vocab>(std::move(start.resume->vocab));
+    }
+    if (start.grow != nullptr) {
+      corpus.base_vocab = std::make_shared<const Vocab>(start.grow->vocab);
+    }
+    PreparedCorpus prepared =
+        prepare_corpus(corpus, job.train.threads, hooks.cancel, shared ? &ranks : nullptr);
+    report.ranks = ranks.size();
+    report.vocab_size = prepared.vocab.size();
+    report.corpus_words = prepared.words;
+    report.tokens = prepared.tokens;
+    report.bytes = prepared.bytes;
+    report.read_seconds = prepared.read_seconds;
+    report.spilled = prepared.spilled;
+    report.pruned = prepared.pruned;
+    if (prepared.cache && !prepared.spilled) report.cache = prepared.cache->path();
+    if (on_corpus) on_corpus(report);
+
+    std::optional<Model> started_model;
+    run_on_every_rank(ranks, [&] {
+      started_model.emplace(starting_model(job, prepared.vocab, start, hooks.cancel));
+    });
+    Model& model = *started_model;
+    TrainHooks with_checkpoints = hooks;
+    // A progress sample for the record every second, thinned to every other one past 1000;
+    // the caller's callback at its own pace, and at the end.
+    double last_passed = -1e300;
+    std::size_t stride = 1, calls = 0;
+    with_checkpoints.progress_interval = std::min(hooks.progress_interval, 1.0);
+    with_checkpoints.progress = [&](const TrainProgress& p) {
+      if (calls++ % stride == 0) {
+        report.progress.push_back(
+            {p.elapsed_seconds, p.fraction, p.lr, p.loss, p.words_per_second});
+        if (report.progress.size() >= 1000) {
+          std::vector<ProgressSample> kept;
+          for (std::size_t i = 0; i < report.progress.size(); i += 2) {
+            kept.push_back(report.progress[i]);
+          }
+          report.progress = std::move(kept);
+          stride *= 2;
+        }
+      }
+      if (hooks.progress &&
+          (p.fraction >= 1.0 || p.elapsed_seconds - last_passed >= hooks.progress_interval)) {
+        last_passed = p.elapsed_seconds;
+        hooks.progress(p);
+      }
+    };
+    // A checkpoint is written through its own output, which a signal does not abandon: it
+    // is what the signal asks for.
+    const TrainJob saved = with_absolute_paths(job);
+    auto write_state = [&](const Model& m, const TrainState& state) {
+      auto file = std::make_unique<OutputFile>(paths[4]);
+      write_checkpoint(*file, saved, inputs, prepared.vocab, m, state);
+      return file;
+    };
+    if (!job.checkpoint.empty()) {
+      with_checkpoints.checkpoint = [&](const Model& m, const TrainState& state) {
+        write_state(m, state)->commit();
+      };
+      with_checkpoints.checkpoint_seconds = job.checkpoint_words > 0 ? 0 : job.checkpoint_seconds;
+      with_checkpoints.checkpoint_words = job.checkpoint_words;
+    }
+    TrainState final_state;
+    run_on_every_rank(ranks, [&] {
+      report.train = train(model, prepared.view(), prepared.vocab, job.train, with_checkpoints,
+                           start.resume != nullptr ? &start.resume->state : nullptr, &final_state);
+    });
+    if (!writer) {
+      // Learns whether rank 0 wrote the outputs, to fail with it.
+      run_on_every_rank(ranks, [] {});
+      return;
+    }
+
+    run_on_every_rank(ranks, [&] {
+      // The final state, before the published vectors change the word rows.
+      std::unique_ptr<OutputFile> checkpoint_output;
+      if (!job.checkpoint.empty()) checkpoint_output = write_state(model, final_state);
+      try {
+        const float weight = context_weight(job);
+        std::unique_ptr<OutputFile> context_output, vocab_output, metrics_output;
+        // The context vectors are written as trained; the word vectors as published.
+        if (!job.save_context.empty()) {
+          context_output = std::make_unique<OutputFile>(paths[1], hooks.cancel);
+          write_vectors(*context_output, context_format, prepared.vocab.words(), model.contexts,
+                        hooks.cancel);
+        }
+        if (weight > 0.0f) add_unit_rows(model.words, model.contexts, weight);
+        OutputFile output(paths[0], hooks.cancel);
+        write_vectors(output, format, prepared.vocab.words(), model.words, hooks.cancel);
+        if (!job.save_vocab.empty()) {
+          vocab_output = std::make_unique<OutputFile>(paths[2], hooks.cancel);
+          prepared.vocab.write(*vocab_output);
+        }
+        report.seconds = seconds_since(started);
+        report.ended = utc_now();
+        report.peak_memory = peak_resident_memory();
+        if (!job.metrics.empty()) {
+          metrics_output = std::make_unique<OutputFile>(paths[3], hooks.cancel);
+          metrics_output->write(metrics_json(job, report));
+        }
+        commit_together({&output, context_output.get(), vocab_output.get(), metrics_output.get(),
+                         checkpoint_output.get()},
+                        hooks.cancel);
+      } catch (const Interrupted&) {
+        // Training is done: what an interrupt keeps is a checkpoint to write the outputs from.
+        if (checkpoint_output) checkpoint_output->commit();
+        throw;
+      }
+    });
+  };
+  try {
+    run();
+  } catch (const Interrupted&) {
+    record("interrupted", "");
+    throw;
+  } catch (const Diverged& e) {
+    record("diverged", e.what());
+    throw;
+  } catch (const std::exception& e) {
+    record("failed", e.what());
+    throw;
+  }
   return report;
 }
 

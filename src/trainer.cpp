@@ -92,6 +92,8 @@ struct SharedRun {
   std::mutex epoch_mutex;
   std::vector<double> epoch_loss;
   std::vector<std::int64_t> epoch_pairs;
+  std::vector<int> epoch_finishers;       // threads done with each epoch
+  std::vector<double> epoch_end_seconds;  // when the last of them was
   const TrainState* resume;
   std::int64_t words_at_start = 0;  // restored from a checkpoint
   // Pausing for checkpoints: threads wait at chunk boundaries until the last one in has
@@ -128,6 +130,8 @@ struct SharedRun {
         bias(m.merge.bias),
         epoch_loss(static_cast<std::size_t>(o.epochs), 0.0),
         epoch_pairs(static_cast<std::size_t>(o.epochs), 0),
+        epoch_finishers(static_cast<std::size_t>(o.epochs), 0),
+        epoch_end_seconds(static_cast<std::size_t>(o.epochs), 0.0),
         resume(r),
         active(team),
         states(static_cast<std::size_t>(team)) {
@@ -345,8 +349,13 @@ class Worker {
         }
       }
       std::lock_guard<std::mutex> lock(run_.epoch_mutex);
-      run_.epoch_loss[static_cast<std::size_t>(epoch_)] += loss_ - epoch_loss_start_;
-      run_.epoch_pairs[static_cast<std::size_t>(epoch_)] += pairs_ - epoch_pairs_start_;
+      const auto e = static_cast<std::size_t>(epoch_);
+      run_.epoch_loss[e] += loss_ - epoch_loss_start_;
+      run_.epoch_pairs[e] += pairs_ - epoch_pairs_start_;
+      if (++run_.epoch_finishers[e] == run_.team) {
+        run_.epoch_end_seconds[e] =
+            std::chrono::duration<double>(Clock::now() - run_.start).count();
+      }
     }
     sync_hot_rows();
     mine.epoch.store(run_.options.epochs, std::memory_order_relaxed);
@@ -557,8 +566,9 @@ SyncOutcome sync_loop(SharedRun& run, ModelSync& sync, const std::atomic<bool>& 
             std::min<Clock::duration>(next - Clock::now(), std::chrono::milliseconds(10)));
       }
       next = Clock::now() + period;
-      const std::int64_t mine = run.words_done();
+      // The status first: once it says done, the words are final.
       const RankStatus status = local_status(run, team_done.load(), team_error.failed());
+      const std::int64_t mine = run.words_done();
       told_done = status == RankStatus::kDone;
       const ModelSync::Round round = sync.exchange(mine, status);
       run.other_words.store(round.words - mine, std::memory_order_relaxed);
@@ -665,7 +675,7 @@ TrainStats train(Model& model, const CorpusView& corpus, const Vocab& vocab,
   if (!run.stop.load()) run.report(Clock::now());
   if (run.diverged.load() || !model.words.all_finite() || !model.contexts.all_finite() ||
       !std::isfinite(model.merge.scale) || !std::isfinite(model.merge.bias)) {
-    throw Error(diverged_message(options));
+    throw Diverged(diverged_message(options));
   }
   TrainStats stats;
   stats.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
@@ -692,6 +702,19 @@ TrainStats train(Model& model, const CorpusView& corpus, const Vocab& vocab,
       stats.seconds > 0 ? static_cast<double>(stats.words - run.words_at_start) / stats.seconds : 0;
   stats.scale = model.merge.scale;
   stats.bias = model.merge.bias;
+  for (std::size_t e = 0; e < run.epoch_loss.size(); ++e) {
+    EpochStats epoch;
+    epoch.pairs = run.epoch_pairs[e];
+    epoch.loss = epoch.pairs > 0 ? run.epoch_loss[e] / static_cast<double>(epoch.pairs) : 0.0;
+    epoch.end_seconds = run.epoch_end_seconds[e];
+    epoch.lr = run.lr_at(run.all_words_per_epoch * static_cast<std::int64_t>(e + 1));
+    const double began = e > 0 ? run.epoch_end_seconds[e - 1] : 0.0;
+    if (epoch.end_seconds > began && (e == 0 || began > 0)) {
+      epoch.words_per_second =
+          static_cast<double>(run.all_words_per_epoch) / (epoch.end_seconds - began);
+    }
+    stats.epochs.push_back(epoch);
+  }
   if (final_state != nullptr) *final_state = run.state();
   return stats;
 }

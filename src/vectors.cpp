@@ -253,6 +253,51 @@ std::string_view first_line(std::string_view data, std::size_t first) {
   return {};
 }
 
+// The header a GloVe file (text without a header line) would have: its first line is a
+// word and `dim` numbers, and every line holding more than blanks is a vector. Nothing when
+// the first line is not such a record, or starts with a whole number, signed or not (then
+// it is read as a header).
+std::optional<Header> headerless_header(std::string_view data) {
+  const std::size_t newline = data.find('\n');
+  const std::string_view line = data.substr(0, newline);
+  std::size_t fields = 0;
+  bool in_field = false;
+  for (const char c : line) {
+    if (is_blank(c)) {
+      in_field = false;
+    } else if (!in_field) {
+      in_field = true;
+      ++fields;
+    }
+  }
+  if (fields < 2 || fields - 1 > kMaxDim) return std::nullopt;
+  // A line that starts with a whole number is a header, even a broken one: its error is
+  // the one to give.
+  const std::size_t first = line.find_first_not_of(" \t\r");
+  const std::size_t first_end = line.find_first_of(" \t\r", first);
+  std::string_view head = line.substr(first, first_end - first);
+  if (!head.empty() && (head[0] == '-' || head[0] == '+')) head.remove_prefix(1);
+  if (head.find_first_not_of("0123456789") == std::string_view::npos) return std::nullopt;
+  std::vector<float> row(fields - 1);
+  std::string_view word;
+  if (!parse_text_record(line, fields - 1, row.data(), word).empty()) return std::nullopt;
+  Header header;
+  header.dim = fields - 1;
+  header.end = 0;
+  for (std::size_t pos = 0; pos < data.size();) {
+    std::size_t end = data.find('\n', pos);
+    if (end == std::string_view::npos) end = data.size();
+    for (std::size_t i = pos; i < end; ++i) {
+      if (!is_blank(data[i])) {
+        ++header.count;
+        break;
+      }
+    }
+    pos = end + 1;
+  }
+  return header;
+}
+
 // A line that has the shape of a text record, a word and `dim` blank-separated fields
 // without control bytes, whether or not the fields are numbers.
 bool text_shaped(std::string_view line, std::size_t dim) {
@@ -566,7 +611,15 @@ WordVectors parse_vectors(std::string_view data, const std::string& name,
     throw UsageError("--limit must be 0 (all) or a positive count, got " +
                      std::to_string(options.limit));
   }
-  const Header header = parse_header(data, name);
+  Header header;
+  try {
+    header = parse_header(data, name);
+  } catch (const Error&) {
+    // No header line: a GloVe file, when its first line is a vector.
+    const std::optional<Header> glove = headerless_header(data);
+    if (!glove) throw;
+    header = *glove;
+  }
   std::uint64_t want = header.count;
   if (options.limit > 0) want = std::min<std::uint64_t>(want, options.limit);
   WordVectors result;

@@ -736,7 +736,6 @@ const std::vector<Case>& cases() {
         {"vec.bin:"});
     add("huge-header", "count beyond what the tool handles", "eval hugecount.txt --analogies q.txt",
         1, {"hugecount.txt:1:"});
-    add("out-of-range", "nothing to evaluate", "eval vec.txt", 2, {"nothing to evaluate"});
     add("out-of-range", "--restrict -1", "eval vec.txt --analogies q.txt --restrict -1", 2,
         {"--restrict", "range:--restrict"});
     add("out-of-range", "--threads 1025", "eval vec.txt --analogies q.txt --threads 1025", 2,

@@ -371,6 +371,55 @@ TEST_SUITE("cli") {
     CHECK(w2v::test::lines(read_file(dir.file("v.txt")))[0] == std::to_string(vocab_size) + " 6");
   }
 
+  TEST_CASE("train --metrics records the run in every case: status, times, epochs, progress") {
+    TempDir dir;
+    write_file(dir.file("corpus.txt"), w2v::test::planted_corpus(2000, 6));
+    write_file(dir.file("read.py"), R"(import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["results"]
+print(d["version"], r["status"], r.get("error", "-"), r["started"][:2], r["ended"][-1],
+      r["peak_memory_bytes"] > 0, len(r["epochs"]), len(r["progress"]) > 0,
+      d["parameters"]["lr"], d["parameters"]["sample"], d["parameters"]["max_norm"])
+for e in r["epochs"]:
+    print(e["epoch"], e["loss"] > 0, e["lr"] > 0, e["words_per_second"] > 0)
+)");
+    const auto read = [&] {
+      const auto p = w2v::test::run_command("/usr/bin/python3 " + shell_quote(dir.file("read.py")) +
+                                            " " + shell_quote(dir.file("m.json")));
+      REQUIRE_MESSAGE(p.exit_code == 0, p.err);
+      return w2v::test::lines(p.out);
+    };
+    auto r = w2v_in(dir,
+                    "train corpus.txt --dim 8 --epochs 2 --threads 1 --lr 0.01 --sample 1e-4 "
+                    "--max-norm 2.5 -o v.txt --metrics m.json -q");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    auto lines = read();
+    REQUIRE(lines.size() == 3);
+    // Options as given, not as the nearest double of a float.
+    CHECK(lines[0] == std::string(W2V_VERSION) + " finished - 20 Z True 2 True 0.01 0.0001 2.5");
+    CHECK(lines[1] == "1 True True True");
+    CHECK(lines[2] == "2 True True True");
+
+    // A run that fails after reading still leaves its record; the vectors stay as they were.
+    write_file(dir.file("v.txt"), "old\n");
+    r = w2v_in(dir, "train corpus.txt --min-count 100000 -o v.txt --metrics m.json -q");
+    CHECK(r.exit_code == 1);
+    lines = read();
+    REQUIRE(!lines.empty());
+    CHECK(lines[0].find(" failed ") != std::string::npos);
+    CHECK(lines[0].find("min-count") != std::string::npos);
+    CHECK(read_file(dir.file("v.txt")) == "old\n");
+
+    // So does a diverged one.
+    r = w2v_in(dir, "train corpus.txt --merge dot --lr 10 --epochs 3 -o v.txt --metrics m.json -q");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("diverged") != std::string::npos);
+    lines = read();
+    REQUIRE(!lines.empty());
+    CHECK(lines[0].find(" diverged ") != std::string::npos);
+    CHECK(read_file(dir.file("v.txt")) == "old\n");
+  }
+
   TEST_CASE("train --save-vocab and --read-vocab") {
     TempDir dir;
     const std::string text = w2v::test::planted_corpus(300, 7) + "once\n";
@@ -598,6 +647,68 @@ TEST_SUITE("cli") {
       CHECK(r.exit_code == 2);
       check_one_line_error(r, "--window");
     }
+  }
+}
+
+TEST_SUITE("cli") {
+  TEST_CASE("the man page and the completions name every command and every option") {
+    TempDir dir;
+    const auto man = w2v_in(dir, "_man");
+    REQUIRE_MESSAGE(man.exit_code == 0, man.err);
+    const auto bash = w2v_in(dir, "_completion bash");
+    REQUIRE_MESSAGE(bash.exit_code == 0, bash.err);
+    const auto zsh = w2v_in(dir, "_completion zsh");
+    REQUIRE_MESSAGE(zsh.exit_code == 0, zsh.err);
+    CHECK(man.out.rfind(".TH W2V 1", 0) == 0);
+    CHECK(zsh.out.rfind("#compdef w2v", 0) == 0);
+    for (const char* command :
+         {"train", "prepare", "pairs", "nearest", "analogy", "eval", "convert", "export"}) {
+      CAPTURE(command);
+      CHECK(man.out.find(".SH \"W2V " + std::string(command) + "\"") != std::string::npos);
+      CHECK(bash.out.find("    " + std::string(command) + ") opts=") != std::string::npos);
+      CHECK(zsh.out.find("    '" + std::string(command) + ":") != std::string::npos);
+      // Every option --help lists is in all three.
+      const auto help = w2v_in(dir, std::string(command) + " --help");
+      REQUIRE(help.exit_code == 0);
+      for (const auto& line : w2v::test::lines(help.out)) {
+        const std::size_t dash = line.find("--");
+        if (line.rfind("  ", 0) != 0 || dash == std::string::npos || dash > 8) continue;
+        const std::string option = line.substr(dash, line.find_first_of(" ,=", dash) - dash);
+        CAPTURE(option);
+        std::string in_roff;  // every '-' escaped
+        for (const char c : option) in_roff += c == '-' ? std::string("\\-") : std::string(1, c);
+        CHECK(man.out.find(in_roff) != std::string::npos);
+        CHECK(bash.out.find(" " + option) != std::string::npos);
+        CHECK(zsh.out.find("'" + option + "[") != std::string::npos);
+      }
+    }
+    // The hidden commands stay out of the texts, and of --help.
+    CHECK(man.out.find("_man") == std::string::npos);
+    CHECK(w2v_in(dir, "--help").out.find("_completion") == std::string::npos);
+    const auto fish = w2v_in(dir, "_completion fish");
+    CHECK(fish.exit_code == 2);
+    CHECK(fish.err == "w2v: error: no completion for the shell 'fish': bash or zsh\n");
+  }
+
+  TEST_CASE("eval with no sets scores the bundled analogy set and WordSim-353, totals only") {
+    TempDir dir;
+    write_file(dir.file("v.txt"), "3 2\nking 0.5 0.25\nqueen 0.5 0.3\nman 0.1 0.9\n");
+    const auto r = w2v_in(dir, "eval v.txt");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out.find("questions-words.txt") != std::string::npos);
+    CHECK(r.out.find("EN-WS-353-ALL.txt") != std::string::npos);
+    CHECK(r.out.find("semantic") != std::string::npos);
+    CHECK(r.out.find("syntactic") != std::string::npos);
+    CHECK(r.out.find("questions seen") != std::string::npos);
+    CHECK(r.out.find("capital-common-countries") == std::string::npos);  // no sections
+
+    // A copy of the binary with no sets beside it (no ../share/w2v/eval, no build folder).
+    std::filesystem::create_directory(dir.file("bin"));
+    std::filesystem::copy_file(W2V_BINARY, dir.file("bin/w2v"));
+    const auto alone = w2v::test::run_command(shell_quote(dir.file("bin/w2v")) + " eval " +
+                                              shell_quote(dir.file("v.txt")));
+    CHECK(alone.exit_code == 2);
+    CHECK(alone.err.find("nothing to evaluate") != std::string::npos);
   }
 }
 

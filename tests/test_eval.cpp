@@ -210,7 +210,6 @@ TEST_SUITE("eval cli") {
     TempDir dir;
     qtest::write_file(dir / "a.txt", kAnalogyVectors);
     qtest::write_file(dir / "q.txt", ": s\nman king\n");
-    CHECK(qtest::run_w2v("eval " + dir / "a.txt").status == 2);
     const auto r = qtest::run_w2v("eval " + dir / "a.txt" + " --analogies " + dir / "q.txt");
     CHECK(r.status == 1);
     CHECK(r.err.find("q.txt:2: expected 4 words, got 2") != std::string::npos);

@@ -144,3 +144,70 @@ TEST_SUITE("gensim_io") {
     }
   }
 }
+
+TEST_SUITE("gensim_io") {
+  TEST_CASE("export --format npy loads with numpy.load, tsv row by row, both equal to the file") {
+    TempDir dir;
+    // Values with exact float32 forms, a multi-byte word.
+    const std::string text =
+        "3 4\nking 0.5 -0.25 1e-3 7\nqueen -1.5 2 0.125 -3e-5\n\xc3\xa9t\xc3\xa9 0 1 2 3\n";
+    write_file(dir.file("v.txt"), text);
+    const auto npy = w2v::test::run_command(shell_quote(W2V_BINARY) + " export " +
+                                            shell_quote(dir.file("v.txt")) + " -o " +
+                                            shell_quote(dir.file("m.npy")) + " -q");
+    REQUIRE_MESSAGE(npy.exit_code == 0, npy.err);
+    CHECK(read_file(dir.file("m.words.txt")) == "king\nqueen\n\xc3\xa9t\xc3\xa9\n");
+    write_file(dir.file("load.py"), R"(import sys, numpy
+m = numpy.load(sys.argv[1])
+print(m.dtype, m.shape, m.flags["C_CONTIGUOUS"])
+for row in m:
+    print(" ".join(repr(float(x)) for x in row))
+)");
+    const auto loaded =
+        w2v::test::run_command("/usr/bin/python3 " + shell_quote(dir.file("load.py")) + " " +
+                               shell_quote(dir.file("m.npy")));
+    REQUIRE_MESSAGE(loaded.exit_code == 0, loaded.err);
+    const auto lines = w2v::test::lines(loaded.out);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0] == "float32 (3, 4) True");
+    CHECK(lines[1] == "0.5 -0.25 " + std::string("0.0010000000474974513") + " 7.0");
+    CHECK(lines[3] == "0.0 1.0 2.0 3.0");
+
+    const auto tsv = w2v::test::run_command(shell_quote(W2V_BINARY) + " export " +
+                                            shell_quote(dir.file("v.txt")) + " -o " +
+                                            shell_quote(dir.file("v.tsv")) + " -q");
+    REQUIRE_MESSAGE(tsv.exit_code == 0, tsv.err);
+    CHECK(read_file(dir.file("v.tsv")) ==
+          "king\t0.5\t-0.25\t0.001\t7\nqueen\t-1.5\t2\t0.125\t-3e-"
+          "05\n\xc3\xa9t\xc3\xa9\t0\t1\t2\t3\n");
+    // -o and --projector together, or a format the name cannot tell and none given.
+    const auto both = w2v::test::run_command(
+        shell_quote(W2V_BINARY) + " export " + shell_quote(dir.file("v.txt")) + " -o " +
+        shell_quote(dir.file("x.tsv")) + " --projector " + shell_quote(dir.file("p")));
+    CHECK(both.exit_code == 2);
+    CHECK(!w2v::test::file_exists(dir.file("x.tsv")));
+  }
+
+  TEST_CASE("a GloVe file (no header line) reads as the same vectors with its header") {
+    TempDir dir;
+    const std::string body =
+        "the 0.418 0.24968 -0.41242\n, 0.013441 0.23682 -0.16899\n\n"
+        "of 0.70853 0.57088 -0.4716\n";
+    write_file(dir.file("glove.txt"), body);
+    write_file(dir.file("w2v.txt"), "3 3\n" + body);
+    const auto a = w2v::test::run_command(shell_quote(W2V_BINARY) + " convert " +
+                                          shell_quote(dir.file("glove.txt")) + " -");
+    const auto b = w2v::test::run_command(shell_quote(W2V_BINARY) + " convert " +
+                                          shell_quote(dir.file("w2v.txt")) + " -");
+    REQUIRE_MESSAGE(a.exit_code == 0, a.err);
+    REQUIRE_MESSAGE(b.exit_code == 0, b.err);
+    CHECK(a.out == b.out);
+    CHECK(a.out.rfind("3 3\nthe ", 0) == 0);
+    // A first line that is neither a header nor a vector is still a bad header.
+    write_file(dir.file("bad.txt"), "hello world\nthe 0.1 0.2\n");
+    const auto bad = w2v::test::run_command(shell_quote(W2V_BINARY) + " convert " +
+                                            shell_quote(dir.file("bad.txt")) + " -");
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.err.find("bad header") != std::string::npos);
+  }
+}

@@ -11,6 +11,12 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Training stopped because the loss or a vector stopped being finite.
+class Diverged : public Error {
+ public:
+  using Error::Error;
+};
+
 // An invalid option value: the command line itself is wrong (exit status 2 in the CLI).
 class UsageError : public Error {
  public:

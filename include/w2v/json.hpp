@@ -51,6 +51,18 @@ inline void append_json_number(std::string& out, double value) {
   out.append(buffer, result.ptr);
 }
 
+// Appends a float in its shortest form that reads back as the same float: an option given
+// as 0.01 prints as 0.01, not as the double nearest the float (0.009999999776482582).
+inline void append_json_number(std::string& out, float value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
 // Builds one JSON object, key by key.
 class JsonObject {
  public:
@@ -63,6 +75,11 @@ class JsonObject {
     return add(key, std::string_view(value));
   }
   JsonObject& add(std::string_view key, double value) {
+    start(key);
+    append_json_number(text_, value);
+    return *this;
+  }
+  JsonObject& add(std::string_view key, float value) {
     start(key);
     append_json_number(text_, value);
     return *this;

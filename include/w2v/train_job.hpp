@@ -61,8 +61,24 @@ VectorFormat output_format(const TrainJob& job);
 
 void validate(const TrainJob& job);
 
+// A point of the training's progress, as the metrics file records it.
+struct ProgressSample {
+  double seconds = 0;   // since training began
+  double fraction = 0;  // of all epochs
+  double lr = 0;
+  double loss = 0;  // since the previous sample
+  double words_per_second = 0;
+};
+
 struct TrainReport {
-  int ranks = 1;  // processes of the job; the counts are the whole job's
+  // finished, diverged, interrupted or failed (with `error`)
+  std::string status = "finished";
+  std::string error;
+  std::string started;  // ISO 8601 UTC, to the second
+  std::string ended;
+  std::uint64_t peak_memory = 0;         // bytes resident at most (VmHWM)
+  std::vector<ProgressSample> progress;  // every few seconds of training, at most 1000
+  int ranks = 1;                         // processes of the job; the counts are the whole job's
   std::size_t vocab_size = 0;
   std::int64_t corpus_words = 0;  // in-vocabulary words of one epoch
   TokenizerStats tokens;
@@ -77,7 +93,9 @@ struct TrainReport {
 
 // Validates the options and checks every input and output path (see check_outputs) before
 // any work, reads, trains, writes every output and commits them together: they appear
-// only when everything succeeded, and once hooks.cancel is set (Interrupted) never.
+// only when everything succeeded, and once hooks.cancel is set (Interrupted) never. The
+// metrics file is the exception: once the paths are checked it is written in every case,
+// as the run's record with its status (finished, diverged, interrupted or failed).
 // `on_corpus` is called once the corpus is read, before training.
 // `start`: see TrainStart (Error when a resumed run's inputs changed since).
 // With hooks.ranks of several processes (collective): every rank reads and trains its share

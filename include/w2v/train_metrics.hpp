@@ -6,7 +6,10 @@
 namespace w2v {
 
 // The `--metrics` file of a training run: one JSON object with "command": "train",
-// "parameters" (every option of the job) and "results" (the report's figures).
+// "version", "parameters" (every option of the job, as given) and "results": the status
+// (finished, diverged, interrupted, failed, with the error), start and end times, peak
+// memory, the report's figures, per epoch its loss, learning rate and words/s, and the
+// progress every second or so (seconds, fraction, lr, loss, words/s).
 std::string metrics_json(const TrainJob& job, const TrainReport& report);
 
 }  // namespace w2v

@@ -81,6 +81,15 @@ struct TrainHooks {
   Communicator* ranks = nullptr;
 };
 
+// One epoch of a run, as its last thread finished it.
+struct EpochStats {
+  double loss = 0;  // mean binary cross-entropy per pair over the epoch
+  std::int64_t pairs = 0;
+  double end_seconds = 0;       // since training began; 0 when this run did not see it end
+  double lr = 0;                // at the epoch's end
+  double words_per_second = 0;  // of all threads (and ranks) over the epoch
+};
+
 struct TrainStats {
   std::int64_t words = 0;  // corpus words processed over all epochs, before subsampling
   std::int64_t pairs = 0;  // pairs scored, observed and noise
@@ -93,6 +102,7 @@ struct TrainStats {
   std::uint64_t syncs = 0;
   double sync_seconds = 0;      // this rank's sync thread spent averaging rows
   double sync_cpu_seconds = 0;  // of them on a CPU
+  std::vector<EpochStats> epochs;
 };
 
 // A model initialised for `options.merge`: dot starts like word2vec.c (small random word

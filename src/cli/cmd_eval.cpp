@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 
+#include "cli/bundled_data.hpp"
 #include "cli/commands.hpp"
 #include "cli/number_options.hpp"
 #include "cli/progress_printer.hpp"
@@ -27,6 +28,7 @@ struct EvalFlags {
   std::int64_t limit = 0;
   int threads = 0;
   bool json = false;
+  bool brief = false;  // the bundled sets: totals only
 };
 
 using Clock = std::chrono::steady_clock;
@@ -79,11 +81,23 @@ void check_eval_inputs(const EvalFlags& flags) {
   check_inputs(paths, names);
 }
 
-void run(const EvalFlags& flags, const Context& context) {
-  setup_logging(false, false);
-  if (flags.analogies.empty() && flags.similarity.empty()) {
-    throw UsageError("nothing to evaluate: give --analogies FILE and/or --similarity FILE");
+// With no sets given: the bundled ones, and the short table.
+EvalFlags with_bundled_sets(EvalFlags flags) {
+  const std::string dir = bundled_eval_dir();
+  if (dir.empty()) {
+    throw UsageError(
+        "nothing to evaluate: give --analogies FILE and/or --similarity FILE (the bundled "
+        "sets are not installed beside this w2v, in ../share/w2v/eval)");
   }
+  flags.analogies = dir + "/questions-words.txt";
+  flags.similarity = {dir + "/EN-WS-353-ALL.txt"};
+  flags.brief = true;
+  return flags;
+}
+
+void run(EvalFlags flags, const Context& context) {
+  setup_logging(false, false);
+  if (flags.analogies.empty() && flags.similarity.empty()) flags = with_bundled_sets(flags);
   check_eval_inputs(flags);
   OutputFile out("-", context.interrupted);
   AnalogyOptions analogy;
@@ -139,8 +153,11 @@ void run(const EvalFlags& flags, const Context& context) {
     std::snprintf(line, sizeof line, "  %-28s %8s %8s %8s %9s\n", "section", "correct", "seen",
                   "total", "accuracy");
     table += line;
-    for (const AnalogyCount& s : r.sections) table += count_row(s);
-    table += "\n" + count_row(r.semantic) + count_row(r.syntactic) + count_row(r.overall);
+    if (!flags.brief) {
+      for (const AnalogyCount& s : r.sections) table += count_row(s);
+      table += "\n";
+    }
+    table += count_row(r.semantic) + count_row(r.syntactic) + count_row(r.overall);
     std::snprintf(line, sizeof line, "  questions seen: %lld of %lld (%s); %.2f s\n",
                   static_cast<long long>(r.overall.seen), static_cast<long long>(r.overall.total),
                   percent(r.overall.total > 0 ? static_cast<double>(r.overall.seen) /
@@ -193,7 +210,8 @@ void register_eval(CLI::App& app, Context& context) {
       ->required();
   cmd->add_option("--analogies", flags->analogies,
                   "Analogy questions in the questions-words.txt format (': section' lines, "
-                  "then 'a b c d' lines)");
+                  "then 'a b c d' lines). With neither --analogies nor --similarity: the "
+                  "Google analogy set and WordSim-353 that come with w2v, totals only");
   cmd->add_option("--similarity", flags->similarity,
                   "Word pairs with a human score ('word1 word2 score', tab- or "
                   "space-separated, '#' comments); several files may follow");

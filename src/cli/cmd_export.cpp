@@ -17,6 +17,7 @@
 #include "cli/query_io.hpp"
 #include "w2v/error.hpp"
 #include "w2v/input_file.hpp"
+#include "w2v/npy.hpp"
 #include "w2v/output_file.hpp"
 #include "w2v/vectors.hpp"
 
@@ -25,6 +26,8 @@ namespace {
 
 struct ExportFlags {
   std::string projector;
+  std::string output;
+  std::string format;
   std::string vectors;
   std::int64_t limit = 0;
   bool quiet = false;
@@ -91,6 +94,15 @@ class CreatedFolders {
   std::vector<std::filesystem::path> folders_;
 };
 
+// A vector's values, tab-separated, shortest round-trip form.
+void append_row(std::string& line, const float* row, std::size_t dim) {
+  char number[32];
+  for (std::size_t d = 0; d < dim; ++d) {
+    if (d > 0) line += '\t';
+    line.append(number, std::to_chars(number, number + sizeof number, row[d]).ptr);
+  }
+}
+
 void write_projector(const std::string& folder, const WordVectors& v,
                      const std::atomic<bool>* cancel) {
   CreatedFolders created(missing_folders(folder));
@@ -101,14 +113,9 @@ void write_projector(const std::string& folder, const WordVectors& v,
   OutputFile vectors(paths[0], cancel);
   OutputFile metadata(paths[1], cancel);
   std::string line;
-  char number[32];
   for (std::uint32_t i = 0; i < v.size(); ++i) {
     line.clear();
-    const float* row = v.vectors.row(i);
-    for (std::size_t d = 0; d < v.dim(); ++d) {
-      if (d > 0) line += '\t';
-      line.append(number, std::to_chars(number, number + sizeof number, row[d]).ptr);
-    }
+    append_row(line, v.vectors.row(i), v.dim());
     line += '\n';
     vectors.write(line);
     line.assign(v.words.word(i));
@@ -119,16 +126,88 @@ void write_projector(const std::string& folder, const WordVectors& v,
   created.keep();
 }
 
+// `word<TAB>v1<TAB>...<TAB>vd` lines, no header: what pandas.read_csv(sep="\t",
+// header=None, quoting=3) and spreadsheets read.
+void write_tsv(const OutputPath& path, const WordVectors& v, const std::atomic<bool>* cancel) {
+  OutputFile out(path, cancel);
+  std::string line;
+  for (std::uint32_t i = 0; i < v.size(); ++i) {
+    line.assign(v.words.word(i));
+    line += '\t';
+    append_row(line, v.vectors.row(i), v.dim());
+    line += '\n';
+    out.write(line);
+  }
+  out.commit();
+}
+
+// The words file beside an .npy matrix: vectors.npy -> vectors.words.txt.
+std::string npy_words_path(const std::string& npy) {
+  const bool suffix = npy.size() > 4 && npy.compare(npy.size() - 4, 4, ".npy") == 0;
+  return (suffix ? npy.substr(0, npy.size() - 4) : npy) + ".words.txt";
+}
+
+// The matrix as .npy (numpy.load) and its words, one per line, in row order.
+void write_npy_pair(const std::vector<OutputPath>& paths, const WordVectors& v,
+                    const std::atomic<bool>* cancel) {
+  OutputFile matrix(paths[0], cancel);
+  OutputFile words(paths[1], cancel);
+  write_npy(matrix, v.vectors);
+  for (std::uint32_t i = 0; i < v.size(); ++i) {
+    words.write(v.words.word(i));
+    words.write("\n");
+  }
+  commit_together({&matrix, &words}, cancel);
+}
+
+// The format: --format, else by the name (.npy, .tsv; anything else is a projector
+// folder).
+std::string export_format(const ExportFlags& flags) {
+  if (!flags.projector.empty()) {
+    if (!flags.output.empty()) throw UsageError("--projector and -o exclude each other");
+    if (!flags.format.empty() && flags.format != "projector") {
+      throw UsageError("--projector writes the projector's files; use -o with --format " +
+                       flags.format);
+    }
+    return "projector";
+  }
+  if (flags.output.empty()) throw UsageError("no output: give -o PATH (or --projector OUTDIR)");
+  if (!flags.format.empty()) return flags.format;
+  const auto ends = [&](const char* suffix) {
+    const std::size_t n = std::strlen(suffix);
+    return flags.output.size() > n && flags.output.compare(flags.output.size() - n, n, suffix) == 0;
+  };
+  return ends(".npy") ? "npy" : ends(".tsv") ? "tsv" : "projector";
+}
+
 void run(const ExportFlags& flags, const Context& context) {
   setup_logging(flags.quiet, false);
+  const std::string format = export_format(flags);
+  const std::string out = flags.projector.empty() ? flags.output : flags.projector;
   check_input(flags.vectors);
-  check_projector_folder(flags.projector);
+  std::vector<OutputPath> paths;
+  if (format == "projector") {
+    check_projector_folder(out);
+  } else if (format == "npy") {
+    paths = check_outputs({{"-o", out}, {"the words file", npy_words_path(out)}});
+  } else {
+    paths = check_outputs({{"-o", out}});
+  }
   const WordVectors vectors = load_with_warnings(flags.vectors, flags.limit, context.interrupted);
-  write_projector(flags.projector, vectors, context.interrupted);
-  spdlog::info(
-      "wrote {0}/vectors.tsv and {0}/metadata.tsv: {1} vectors of {2} dimensions; load "
-      "them at https://projector.tensorflow.org",
-      flags.projector, vectors.size(), vectors.dim());
+  if (format == "projector") {
+    write_projector(out, vectors, context.interrupted);
+    spdlog::info(
+        "wrote {0}/vectors.tsv and {0}/metadata.tsv: {1} vectors of {2} dimensions; load "
+        "them at https://projector.tensorflow.org",
+        out, vectors.size(), vectors.dim());
+  } else if (format == "npy") {
+    write_npy_pair(paths, vectors, context.interrupted);
+    spdlog::info("wrote {} ({} x {} float32) and {}", out, vectors.size(), vectors.dim(),
+                 npy_words_path(out));
+  } else {
+    write_tsv(paths[0], vectors, context.interrupted);
+    spdlog::info("wrote {}: {} vectors of {} dimensions", out, vectors.size(), vectors.dim());
+  }
 }
 
 }  // namespace
@@ -138,9 +217,17 @@ void register_export(CLI::App& app, Context& context) {
   CLI::App* cmd = app.add_subcommand("export", "Write word vectors for other tools");
   cmd->add_option("--projector", flags->projector,
                   "Write OUTDIR/vectors.tsv and OUTDIR/metadata.tsv for the TensorFlow "
-                  "Embedding Projector")
-      ->required()
+                  "Embedding Projector (the same as -o OUTDIR --format projector)")
       ->type_name("OUTDIR");
+  cmd->add_option("-o,--output", flags->output,
+                  "Where to write: a folder for the projector, a file for tsv and npy (npy "
+                  "also writes the words, one per line, to NAME.words.txt for NAME.npy); - is "
+                  "standard output for tsv");
+  cmd->add_option("--format", flags->format,
+                  "projector, tsv (word and values per line, tab-separated) or npy (a NumPy "
+                  "float32 matrix for numpy.load); default: by the name of -o (.npy, .tsv, "
+                  "else projector)")
+      ->check(CLI::IsMember({"projector", "tsv", "npy"}));
   cmd->add_option("vectors", flags->vectors, "Word vectors, text or binary; - reads standard input")
       ->required();
   add_number_option(*cmd, "--limit", flags->limit, ranges::kLimit,

@@ -1,5 +1,6 @@
 #pragma once
 #include <atomic>
+#include <string>
 
 #include "w2v/communicator.hpp"
 
@@ -26,5 +27,7 @@ void register_analogy(CLI::App& app, Context& context);
 void register_eval(CLI::App& app, Context& context);
 void register_convert(CLI::App& app, Context& context);
 void register_export(CLI::App& app, Context& context);
+// The hidden _man and _completion, which print texts generated from `app`.
+void register_reference(CLI::App& app, Context& context, const std::string& version);
 
 }  // namespace w2v::cli

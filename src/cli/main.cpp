@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "w2v/communicator.hpp"
 #include "w2v/error.hpp"
+#include "w2v/version.hpp"
 #ifdef W2V_WITH_MPI
 #include "w2v/mpi_communicator.hpp"
 #endif
@@ -156,7 +157,8 @@ int main(int argc, char** argv) {
   }
   CLI::App app{"w2v: train word embeddings (skip-gram with negative sampling) and query them"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "w2v 0.1.0");
+  const std::string version = std::string("w2v ") + w2v::kVersion;
+  app.set_version_flag("--version", version);
   w2v::cli::Context context;
   context.interrupted = &interrupted;
   context.ranks = ranks.get();
@@ -168,6 +170,7 @@ int main(int argc, char** argv) {
   w2v::cli::register_eval(app, context);
   w2v::cli::register_convert(app, context);
   w2v::cli::register_export(app, context);
+  w2v::cli::register_reference(app, context, version);
   const int status = finish_streams(run(app, context, argc, argv));
   ranks.reset();
   return status;
