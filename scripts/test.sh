@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds w2v with Open MPI (-DW2V_MPI=ON) and runs the whole test suite (CTest), the MPI
-# tests under mpirun with 2 and 3 ranks included. With --asan, builds and runs it under
-# AddressSanitizer and UndefinedBehaviorSanitizer instead. Run from the repository root on
-# Debian 12, as root (installs packages; mpirun runs with --allow-run-as-root).
+# tests under mpirun with 2 and 3 ranks included, then checks the install, the .deb and the
+# README's tour (scripts/check-install.sh, scripts/check-readme.sh). With --asan, builds
+# and runs the suite under AddressSanitizer and UndefinedBehaviorSanitizer instead. Run from
+# the repository root on Debian 12, as root (installs packages; mpirun runs as root).
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh --test
@@ -20,4 +21,5 @@ cmake --build "$dir"
 ctest --test-dir "$dir" --output-on-failure --no-tests=error -j 2
 if [ "$dir" = build ]; then
   ./scripts/check-install.sh "$dir"
+  ./scripts/check-readme.sh
 fi
