@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "vector_test_support.hpp"
+#include "test_util.hpp"
 #include "w2v/error.hpp"
 #include "w2v/eval.hpp"
 #include "w2v/search.hpp"
@@ -13,7 +13,7 @@
 namespace w2v {
 namespace {
 
-using qtest::TempDir;
+using test::TempDir;
 
 // Four analogy words and a few others in 3-d, so that every answer can be worked out by
 // hand. WOMAN, a case variant of woman, points exactly along king - man + woman: it is the
@@ -81,7 +81,7 @@ TEST_SUITE("eval") {
 
   TEST_CASE("similarity: a 5-pair file worked out by hand") {
     TempDir dir;
-    qtest::write_file(dir / "pairs.txt", kPairs);
+    test::write_file(dir / "pairs.txt", kPairs);
     const Loaded l(kSimilarityVectors);
     const SimilarityReport r = evaluate_similarity(l.vectors.words, l.index, dir / "pairs.txt");
     CHECK(r.pairs == 6);
@@ -98,10 +98,10 @@ TEST_SUITE("eval") {
   TEST_CASE("similarity: malformed lines are errors naming the line") {
     TempDir dir;
     const Loaded l(kSimilarityVectors);
-    qtest::write_file(dir / "p.txt", "a b 1\na b\n");
+    test::write_file(dir / "p.txt", "a b 1\na b\n");
     CHECK_THROWS_WITH_AS(evaluate_similarity(l.vectors.words, l.index, dir / "p.txt"),
                          doctest::Contains("p.txt:2: expected 'word1 word2 score', got 2"), Error);
-    qtest::write_file(dir / "p.txt", "a b high\n");
+    test::write_file(dir / "p.txt", "a b high\n");
     CHECK_THROWS_WITH_AS(evaluate_similarity(l.vectors.words, l.index, dir / "p.txt"),
                          doctest::Contains("p.txt:1: the score 'high' is not a number"), Error);
     CHECK_THROWS_WITH_AS(evaluate_similarity(l.vectors.words, l.index, dir / "none.txt"),
@@ -110,7 +110,7 @@ TEST_SUITE("eval") {
 
   TEST_CASE("analogies: a small file worked out by hand") {
     TempDir dir;
-    qtest::write_file(dir / "q.txt", kQuestions);
+    test::write_file(dir / "q.txt", kQuestions);
     const Loaded l(kAnalogyVectors);
     const AnalogyReport r = evaluate_analogies(l.vectors.words, l.index, dir / "q.txt");
     REQUIRE(r.sections.size() == 2);
@@ -158,13 +158,13 @@ TEST_SUITE("eval") {
   TEST_CASE("analogies: malformed files are errors naming the line") {
     TempDir dir;
     const Loaded l(kAnalogyVectors);
-    qtest::write_file(dir / "q.txt", ": s\nman king woman queen\nman king woman\n");
+    test::write_file(dir / "q.txt", ": s\nman king woman queen\nman king woman\n");
     CHECK_THROWS_WITH_AS(evaluate_analogies(l.vectors.words, l.index, dir / "q.txt"),
                          doctest::Contains("q.txt:3: expected 4 words, got 3"), Error);
-    qtest::write_file(dir / "q.txt", "man king woman queen\n");
+    test::write_file(dir / "q.txt", "man king woman queen\n");
     CHECK_THROWS_WITH_AS(evaluate_analogies(l.vectors.words, l.index, dir / "q.txt"),
                          doctest::Contains("q.txt:1: a question before the first"), Error);
-    qtest::write_file(dir / "q.txt", ": s\nman king woman qu\xE9\x65n\n");
+    test::write_file(dir / "q.txt", ": s\nman king woman qu\xE9\x65n\n");
     CHECK_THROWS_WITH_AS(evaluate_analogies(l.vectors.words, l.index, dir / "q.txt"),
                          doctest::Contains("q.txt:2: the line is not valid UTF-8"), Error);
   }
@@ -173,14 +173,14 @@ TEST_SUITE("eval") {
 TEST_SUITE("eval cli") {
   TEST_CASE("w2v eval --json: the hand-worked numbers") {
     TempDir dir;
-    qtest::write_file(dir / "q.txt", kQuestions);
-    qtest::write_file(dir / "p.txt", kPairs);
-    qtest::write_file(dir / "a.txt", kAnalogyVectors);
-    qtest::write_file(dir / "s.txt", kSimilarityVectors);
-    auto r = qtest::run_w2v("eval " + dir / "a.txt" + " --analogies " + dir / "q.txt" + " --json");
-    REQUIRE(r.status == 0);
-    qtest::Json j = qtest::JsonParser::parse(r.out);
-    const qtest::Json& a = j["analogies"];
+    test::write_file(dir / "q.txt", kQuestions);
+    test::write_file(dir / "p.txt", kPairs);
+    test::write_file(dir / "a.txt", kAnalogyVectors);
+    test::write_file(dir / "s.txt", kSimilarityVectors);
+    auto r = test::run_w2v("eval " + dir / "a.txt" + " --analogies " + dir / "q.txt" + " --json");
+    REQUIRE(r.exit_code == 0);
+    test::Json j = test::JsonParser::parse(r.out);
+    const test::Json& a = j["analogies"];
     CHECK(a["method"].string == "add");
     CHECK(a["restrict"].number == 8);
     CHECK(a["sections"][0]["name"].string == "family");
@@ -191,27 +191,27 @@ TEST_SUITE("eval cli") {
     CHECK(a["total"]["seen"].number == 4);
     CHECK(a["total"]["total"].number == 5);
 
-    r = qtest::run_w2v("eval " + dir / "s.txt" + " --similarity " + dir / "p.txt" + " " +
-                       dir / "p.txt" + " --json");
-    REQUIRE(r.status == 0);
-    j = qtest::JsonParser::parse(r.out);
+    r = test::run_w2v("eval " + dir / "s.txt" + " --similarity " + dir / "p.txt" + " " +
+                      dir / "p.txt" + " --json");
+    REQUIRE(r.exit_code == 0);
+    j = test::JsonParser::parse(r.out);
     REQUIRE(j["similarity"].array.size() == 2);
     CHECK(j["similarity"][1]["spearman"].number == doctest::Approx(0.9));
     CHECK(j["similarity"][1]["skipped_share"].number == doctest::Approx(1.0 / 6));
     CHECK_FALSE(j.has("analogies"));
 
-    r = qtest::run_w2v("eval " + dir / "a.txt" + " --analogies " + dir / "q.txt");
-    REQUIRE(r.status == 0);
+    r = test::run_w2v("eval " + dir / "a.txt" + " --analogies " + dir / "q.txt");
+    REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("questions seen: 4 of 5") != std::string::npos);
     CHECK(r.out.find("family") != std::string::npos);
   }
 
   TEST_CASE("w2v eval: usage and file errors") {
     TempDir dir;
-    qtest::write_file(dir / "a.txt", kAnalogyVectors);
-    qtest::write_file(dir / "q.txt", ": s\nman king\n");
-    const auto r = qtest::run_w2v("eval " + dir / "a.txt" + " --analogies " + dir / "q.txt");
-    CHECK(r.status == 1);
+    test::write_file(dir / "a.txt", kAnalogyVectors);
+    test::write_file(dir / "q.txt", ": s\nman king\n");
+    const auto r = test::run_w2v("eval " + dir / "a.txt" + " --analogies " + dir / "q.txt");
+    CHECK(r.exit_code == 1);
     CHECK(r.err.find("q.txt:2: expected 4 words, got 2") != std::string::npos);
   }
 }

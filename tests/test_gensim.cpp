@@ -10,14 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "vector_test_support.hpp"
+#include "test_util.hpp"
 #include "w2v/rng.hpp"
 #include "w2v/vectors.hpp"
 
 namespace w2v {
 namespace {
 
-using qtest::TempDir;
+using test::TempDir;
 
 const std::string kQuestions = W2V_SOURCE_DIR "/data/eval/questions-words.txt";
 const std::string kPairs = W2V_SOURCE_DIR "/data/eval/EN-WS-353-ALL.txt";
@@ -67,16 +67,16 @@ print(json.dumps(result))
 // trained vectors get some of the questions right and some wrong; a few words also come
 // capitalized, so the file holds case variants (gensim keeps the first of each).
 std::string generated_corpus() {
-  const std::string questions = qtest::read_file(kQuestions);
+  const std::string questions = test::read_file(kQuestions);
   REQUIRE_MESSAGE(!questions.empty(),
                   "cannot read " << kQuestions << " (the eval sets belong beside the checkout)");
   std::vector<std::vector<std::pair<std::string, std::string>>> sections;
-  for (const std::string& line : qtest::lines_of(questions)) {
+  for (const std::string& line : test::lines(questions)) {
     if (line.rfind(":", 0) == 0) {
       sections.emplace_back();
       continue;
     }
-    const auto w = qtest::split_on(line, ' ');
+    const auto w = test::split(line, ' ');
     if (w.size() < 4 || sections.empty()) continue;
     auto lower = [](std::string s) {
       for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -85,11 +85,11 @@ std::string generated_corpus() {
     sections.back().emplace_back(lower(w[0]), lower(w[1]));
     sections.back().emplace_back(lower(w[2]), lower(w[3]));
   }
-  const std::string ws = qtest::read_file(kPairs);
+  const std::string ws = test::read_file(kPairs);
   // Words of the first 300 pairs only, so that some of the 353 pairs have unknown words.
   std::vector<std::string> ws_words;
-  for (const std::string& line : qtest::lines_of(ws)) {
-    const auto w = qtest::split_on(line, '\t');
+  for (const std::string& line : test::lines(ws)) {
+    const auto w = test::split(line, '\t');
     if (w.size() == 3 && ws_words.size() < 600) {
       ws_words.push_back(w[0]);
       ws_words.push_back(w[1]);
@@ -116,26 +116,26 @@ std::string generated_corpus() {
 TEST_SUITE("gensim") {
   TEST_CASE("eval gives gensim's analogy counts and Spearman, and files cross over both ways") {
     TempDir dir;
-    qtest::write_file(dir / "corpus.txt", generated_corpus());
+    test::write_file(dir / "corpus.txt", generated_corpus());
     REQUIRE(
-        qtest::run_w2v("train " + dir / "corpus.txt" + " -o " + dir / "v.bin" +
-                       " --dim 24 --epochs 3 --window 2 --min-count 2 --merge dot --threads 1 -q")
-            .status == 0);
-    REQUIRE(qtest::run_w2v("convert -q " + dir / "v.bin" + " " + dir / "v.txt").status == 0);
-    qtest::write_file(dir / "script.py", kScript);
-    const auto py = qtest::run_shell(
+        test::run_w2v("train " + dir / "corpus.txt" + " -o " + dir / "v.bin" +
+                      " --dim 24 --epochs 3 --window 2 --min-count 2 --merge dot --threads 1 -q")
+            .exit_code == 0);
+    REQUIRE(test::run_w2v("convert -q " + dir / "v.bin" + " " + dir / "v.txt").exit_code == 0);
+    test::write_file(dir / "script.py", kScript);
+    const auto py = test::run_command(
         "/usr/bin/python3 " + dir / "script.py" + " " + dir / "v.bin" + " " +
-        qtest::shell_quote(kQuestions) + " " + qtest::shell_quote(kPairs) + " " + dir / "v.txt" +
+        test::shell_quote(kQuestions) + " " + test::shell_quote(kPairs) + " " + dir / "v.txt" +
         " " + dir / "g.txt" + " " + dir / "g.bin" + " " + std::to_string(kRestrict));
-    REQUIRE_MESSAGE(py.status == 0, "gensim (/usr/bin/python3) failed: " << py.err);
-    const qtest::Json g = qtest::JsonParser::parse(py.out);
+    REQUIRE_MESSAGE(py.exit_code == 0, "gensim (/usr/bin/python3) failed: " << py.err);
+    const test::Json g = test::JsonParser::parse(py.out);
 
     const auto r =
-        qtest::run_w2v("eval " + dir / "v.bin" + " --json --restrict " + std::to_string(kRestrict) +
-                       " --analogies " + qtest::shell_quote(kQuestions) + " --similarity " +
-                       qtest::shell_quote(kPairs));
-    REQUIRE(r.status == 0);
-    const qtest::Json w = qtest::JsonParser::parse(r.out);
+        test::run_w2v("eval " + dir / "v.bin" + " --json --restrict " + std::to_string(kRestrict) +
+                      " --analogies " + test::shell_quote(kQuestions) + " --similarity " +
+                      test::shell_quote(kPairs));
+    REQUIRE(r.exit_code == 0);
+    const test::Json w = test::JsonParser::parse(r.out);
 
     // (Plain blocks, not SUBCASEs: those would train and run gensim again for each.)
     {  // analogies: the same correct and seen counts, section by section
@@ -165,13 +165,13 @@ TEST_SUITE("gensim") {
     }
     {  // analogy and nearest: gensim's words and float32 scores to the last bit, so that
        // near ties go the same way
-      auto check_tops = [](const qtest::Json& theirs, const std::string& output) {
-        const auto lines = qtest::lines_of(output);
+      auto check_tops = [](const test::Json& theirs, const std::string& output) {
+        const auto lines = test::lines(output);
         REQUIRE(lines.size() == theirs.array.size());
         int compared = 0;
         for (std::size_t i = 0; i < lines.size(); ++i) {
-          const qtest::Json ours = qtest::JsonParser::parse(lines[i]);
-          const qtest::Json& g = theirs[i];
+          const test::Json ours = test::JsonParser::parse(lines[i]);
+          const test::Json& g = theirs[i];
           CAPTURE(ours["query"].string);
           REQUIRE(ours["results"].array.size() == g["words"].array.size());
           const std::size_t n = g["words"].array.size();
@@ -193,9 +193,9 @@ TEST_SUITE("gensim") {
         }
         return compared;
       };
-      const qtest::Json& analogies = g["analogy_tops"];
+      const test::Json& analogies = g["analogy_tops"];
       std::string questions, expressions;
-      for (const qtest::Json& q : analogies.array) {
+      for (const test::Json& q : analogies.array) {
         const std::string a = q["query"][0].string, b = q["query"][1].string,
                           c = q["query"][2].string;
         questions += a + " " + b + " " + c + "\n";
@@ -203,21 +203,21 @@ TEST_SUITE("gensim") {
       }
       const std::string restrict = " --restrict " + std::to_string(kRestrict);
       const auto a =
-          qtest::run_w2v("analogy " + dir / "v.bin" + restrict + " -k 5 --json", questions);
-      REQUIRE(a.status == 0);
+          test::run_w2v("analogy " + dir / "v.bin" + restrict + " -k 5 --json", questions);
+      REQUIRE(a.exit_code == 0);
       CHECK(check_tops(analogies, a.out) > 500);
       const auto e =
-          qtest::run_w2v("nearest " + dir / "v.bin" + restrict + " -k 5 --json", expressions);
-      REQUIRE(e.status == 0);
+          test::run_w2v("nearest " + dir / "v.bin" + restrict + " -k 5 --json", expressions);
+      REQUIRE(e.exit_code == 0);
       check_tops(analogies, e.out);
       std::string words;
-      for (const qtest::Json& q : g["nearest_tops"].array) words += q["query"][0].string + "\n";
-      const auto n = qtest::run_w2v("nearest " + dir / "v.bin" + restrict + " -k 5 --json", words);
-      REQUIRE(n.status == 0);
+      for (const test::Json& q : g["nearest_tops"].array) words += q["query"][0].string + "\n";
+      const auto n = test::run_w2v("nearest " + dir / "v.bin" + restrict + " -k 5 --json", words);
+      REQUIRE(n.exit_code == 0);
       CHECK(check_tops(g["nearest_tops"], n.out) == 500);
     }
     {  // word pairs: the same Spearman to 3 decimals, the same share skipped
-      const qtest::Json& s = w["similarity"][0];
+      const test::Json& s = w["similarity"][0];
       CHECK(std::round(s["spearman"].number * 1000) == std::round(g["spearman"].number * 1000));
       CHECK(std::fabs(s["spearman"].number - g["spearman"].number) < 5e-4);
       CHECK(s["skipped_share"].number * 100 == doctest::Approx(g["oov_percent"].number));
@@ -240,7 +240,7 @@ TEST_SUITE("gensim") {
         }
         hand += "\n";
       }
-      qtest::write_file(dir / "hand.txt", hand);
+      test::write_file(dir / "hand.txt", hand);
       for (const char* name : {"g.txt", "g.bin", "v.txt", "hand.txt"}) {
         CAPTURE(name);
         const WordVectors other = load_vectors(dir / name);

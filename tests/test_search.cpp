@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "vector_test_support.hpp"
+#include "test_util.hpp"
 #include "w2v/error.hpp"
 #include "w2v/rng.hpp"
 #include "w2v/search.hpp"
@@ -15,7 +15,7 @@
 namespace w2v {
 namespace {
 
-using qtest::TempDir;
+using test::TempDir;
 
 // The fast answers must be the reference's: same rows in the same order, scores within
 // 1e-5. Two rows may only trade places when the reference scores them within 1e-5 of each
@@ -126,7 +126,7 @@ std::vector<Neighbor> gensim_most_similar(const Matrix& m, const Query& q, std::
 // Runs a CLI command on `file` and returns its TSV lines split into fields.
 std::vector<std::vector<std::string>> tsv_rows(const std::string& output) {
   std::vector<std::vector<std::string>> rows;
-  for (const auto& line : qtest::lines_of(output)) rows.push_back(qtest::split_on(line, '\t'));
+  for (const auto& line : test::lines(output)) rows.push_back(test::split(line, '\t'));
   return rows;
 }
 
@@ -135,7 +135,7 @@ std::vector<std::vector<std::string>> tsv_rows(const std::string& output) {
 TEST_SUITE("search") {
   TEST_CASE("nearest, expressions and analogies match the brute-force reference") {
     // 1003 rows: the last panel is partly empty; 37 dimensions: no multiple of anything.
-    const Matrix m = qtest::random_matrix(1003, 37, 42);
+    const Matrix m = test::random_matrix(1003, 37, 42);
     const SearchIndex index(m);
     REQUIRE(index.size() == 1003);
     Rng rng(7, 0);
@@ -211,7 +211,7 @@ TEST_SUITE("search") {
       // Rows 0..99 random; the others scaled copies of rows 0..6, each with one value moved
       // by an ulp or two: cosines equal but for rounding, whose order only gensim's own
       // arithmetic reproduces.
-      Matrix m = qtest::random_matrix(700, dim, 11);
+      Matrix m = test::random_matrix(700, dim, 11);
       for (std::size_t r = 100; r < m.rows(); ++r) {
         for (std::size_t d = 0; d < dim; ++d) {
           m.row(r)[d] = m.row(r % 7)[d] * (0.25f + 0.125f * static_cast<float>(r % 11));
@@ -249,7 +249,7 @@ TEST_SUITE("search") {
   }
 
   TEST_CASE("more distinct words than one batch holds") {
-    const Matrix m = qtest::random_matrix(3000, 16, 5);
+    const Matrix m = test::random_matrix(3000, 16, 5);
     const SearchIndex index(m);
     std::vector<Query> queries;
     for (std::uint32_t r = 0; r < 3000; r += 2) queries.push_back(Query{{{r, 1.0f}}});
@@ -323,7 +323,7 @@ TEST_SUITE("search") {
   }
 
   TEST_CASE("a set cancel flag stops a search with Interrupted") {
-    const Matrix m = qtest::random_matrix(300, 8, 5);
+    const Matrix m = test::random_matrix(300, 8, 5);
     const SearchIndex index(m);
     std::atomic<bool> cancel{true};
     SearchOptions options;
@@ -335,10 +335,10 @@ TEST_SUITE("search") {
 TEST_SUITE("query cli") {
   struct Fixture {
     TempDir dir;
-    Matrix m = qtest::random_matrix(500, 24, 99);
-    std::vector<std::string> words = qtest::numbered_words(500);
+    Matrix m = test::random_matrix(500, 24, 99);
+    std::vector<std::string> words = test::numbered_words(500);
     std::string file = dir / "v.bin";
-    Fixture() { qtest::save_vectors(file, VectorFormat::kBinary, words, m); }
+    Fixture() { test::save_vectors(file, VectorFormat::kBinary, words, m); }
     std::uint32_t row(const std::string& w) const { return std::stoul(w.substr(1)); }
     // The CLI's TSV answers for one query must be the reference's.
     void check_tsv(const std::vector<std::vector<std::string>>& rows, const std::string& query,
@@ -359,8 +359,8 @@ TEST_SUITE("query cli") {
   };
 
   TEST_CASE_FIXTURE(Fixture, "nearest on the command line: words and expressions") {
-    const auto r = qtest::run_w2v("nearest " + file + " -k 6 --tsv -- w5 w17 w3 -w8 +w9 w2 - w4");
-    REQUIRE(r.status == 0);
+    const auto r = test::run_w2v("nearest " + file + " -k 6 --tsv -- w5 w17 w3 -w8 +w9 w2 - w4");
+    REQUIRE(r.exit_code == 0);
     const auto rows = tsv_rows(r.out);
     SearchOptions options;
     options.k = 6;
@@ -376,33 +376,33 @@ TEST_SUITE("query cli") {
     for (const char* method : {"add", "cosmul"}) {
       CAPTURE(method);
       const auto r =
-          qtest::run_w2v("analogy " + file + " w10 w20 w30 --tsv -k 4 --method " + method);
-      REQUIRE(r.status == 0);
+          test::run_w2v("analogy " + file + " w10 w20 w30 --tsv -k 4 --method " + method);
+      REQUIRE(r.exit_code == 0);
       SearchOptions options;
       options.k = 4;
       options.scoring = parse_scoring(method);
       check_tsv(tsv_rows(r.out), "w10 w20 w30", q, options);
     }
-    CHECK(qtest::run_w2v("analogy " + file + " w10 w20").status == 2);
-    CHECK(qtest::run_w2v("analogy " + file + " w1 w2 w3 --method nope").status == 2);
+    CHECK(test::run_w2v("analogy " + file + " w10 w20").exit_code == 2);
+    CHECK(test::run_w2v("analogy " + file + " w1 w2 w3 --method nope").exit_code == 2);
   }
 
   TEST_CASE_FIXTURE(Fixture, "piped standard input: one query per line, stops at end of input") {
     // No final line break, blank lines, CRLF: still three queries, then exit.
-    const auto r = qtest::run_w2v("nearest " + file + " --json -k 3", "w1\n\nw2 +w3\r\n  \nw4");
-    REQUIRE(r.status == 0);
-    const auto lines = qtest::lines_of(r.out);
+    const auto r = test::run_w2v("nearest " + file + " --json -k 3", "w1\n\nw2 +w3\r\n  \nw4");
+    REQUIRE(r.exit_code == 0);
+    const auto lines = test::lines(r.out);
     REQUIRE(lines.size() == 3);
     const char* queries[3] = {"w1", "w2 +w3", "w4"};
     for (int i = 0; i < 3; ++i) {
-      const qtest::Json j = qtest::JsonParser::parse(lines[i]);
+      const test::Json j = test::JsonParser::parse(lines[i]);
       CHECK(j["query"].string == queries[i]);
       CHECK_FALSE(j.has("error"));
       REQUIRE(j["results"].array.size() == 3);
       CHECK(j["results"][0]["rank"].number == 1);
       CHECK(j["results"][2]["rank"].number == 3);
     }
-    const qtest::Json first = qtest::JsonParser::parse(lines[0]);
+    const test::Json first = test::JsonParser::parse(lines[0]);
     const auto ref = search_reference(m, Query{{{1, 1.0f}}}, SearchOptions{});
     CHECK(first["results"][0]["word"].string == words[ref[0].row]);
     CHECK(first["results"][0]["similarity"].number == doctest::Approx(ref[0].score).epsilon(1e-5));
@@ -410,8 +410,8 @@ TEST_SUITE("query cli") {
     // Many lines at once are answered in batches, in order.
     std::string input;
     for (int i = 0; i < 500; ++i) input += "w" + std::to_string(i) + "\n";
-    const auto many = qtest::run_w2v("nearest " + file + " --tsv -k 1", input);
-    REQUIRE(many.status == 0);
+    const auto many = test::run_w2v("nearest " + file + " --tsv -k 1", input);
+    REQUIRE(many.exit_code == 0);
     const auto rows = tsv_rows(many.out);
     REQUIRE(rows.size() == 500);
     for (int i = 0; i < 500; i += 50) {
@@ -421,43 +421,43 @@ TEST_SUITE("query cli") {
     }
 
     // A question per line for analogy; a line without three words is not answered.
-    const auto a = qtest::run_w2v("analogy " + file + " --json -k 2", "w1 w2 w3\nw1 w2\n");
-    CHECK(a.status == 3);
-    const auto alines = qtest::lines_of(a.out);
+    const auto a = test::run_w2v("analogy " + file + " --json -k 2", "w1 w2 w3\nw1 w2\n");
+    CHECK(a.exit_code == 3);
+    const auto alines = test::lines(a.out);
     REQUIRE(alines.size() == 2);
-    CHECK(qtest::JsonParser::parse(alines[0])["results"].array.size() == 2);
-    CHECK(qtest::JsonParser::parse(alines[1])["error"].string.find("three words") !=
+    CHECK(test::JsonParser::parse(alines[0])["results"].array.size() == 2);
+    CHECK(test::JsonParser::parse(alines[1])["error"].string.find("three words") !=
           std::string::npos);
   }
 
   TEST_CASE_FIXTURE(Fixture, "a word not in the vocabulary: reported, exit status 3") {
-    const auto r = qtest::run_w2v("nearest " + file + " --json -k 2 w1 nosuchword w2");
-    CHECK(r.status == 3);
-    const auto lines = qtest::lines_of(r.out);
+    const auto r = test::run_w2v("nearest " + file + " --json -k 2 w1 nosuchword w2");
+    CHECK(r.exit_code == 3);
+    const auto lines = test::lines(r.out);
     REQUIRE(lines.size() == 3);
-    const qtest::Json bad = qtest::JsonParser::parse(lines[1]);
+    const test::Json bad = test::JsonParser::parse(lines[1]);
     CHECK(bad["query"].string == "nosuchword");
     CHECK(bad["unknown"][0].string == "nosuchword");
     CHECK(bad["error"].string == "'nosuchword' is not in the vocabulary");
     CHECK(bad["results"].array.empty());
-    CHECK(qtest::JsonParser::parse(lines[2])["results"].array.size() == 2);
+    CHECK(test::JsonParser::parse(lines[2])["results"].array.size() == 2);
 
-    const auto table = qtest::run_w2v("nearest " + file + " nosuchword", "");
-    CHECK(table.status == 3);
+    const auto table = test::run_w2v("nearest " + file + " nosuchword", "");
+    CHECK(table.exit_code == 3);
     CHECK(table.out.find("'nosuchword' is not in the vocabulary") != std::string::npos);
-    const auto tsv = qtest::run_w2v("nearest " + file + " --tsv", "w1\nzzz\n");
-    CHECK(tsv.status == 3);
+    const auto tsv = test::run_w2v("nearest " + file + " --tsv", "w1\nzzz\n");
+    CHECK(tsv.exit_code == 3);
     CHECK(tsv.err.find("zzz") != std::string::npos);
     CHECK(tsv_rows(tsv.out).size() == 10);
-    const auto analogy = qtest::run_w2v("analogy " + file + " w1 w2 nope --json");
-    CHECK(analogy.status == 3);
-    CHECK(qtest::JsonParser::parse(analogy.out)["unknown"][0].string == "nope");
+    const auto analogy = test::run_w2v("analogy " + file + " w1 w2 nope --json");
+    CHECK(analogy.exit_code == 3);
+    CHECK(test::JsonParser::parse(analogy.out)["unknown"][0].string == "nope");
   }
 
   TEST_CASE_FIXTURE(Fixture, "the human table is aligned") {
-    const auto r = qtest::run_w2v("nearest " + file + " w7 -k 4");
-    REQUIRE(r.status == 0);
-    const auto lines = qtest::lines_of(r.out);
+    const auto r = test::run_w2v("nearest " + file + " w7 -k 4");
+    REQUIRE(r.exit_code == 0);
+    const auto lines = test::lines(r.out);
     REQUIRE(lines.size() == 6);
     CHECK(lines[0] == "w7");
     const std::size_t column = lines[1].find("similarity");
@@ -469,12 +469,12 @@ TEST_SUITE("query cli") {
   }
 
   TEST_CASE_FIXTURE(Fixture, "errors: a bad file exits 1, bad options exit 2") {
-    qtest::write_file(dir / "bad.txt", "2 3\na 1 2 3\n");
-    const auto r = qtest::run_w2v("nearest " + dir / "bad.txt" + " a");
-    CHECK(r.status == 1);
+    test::write_file(dir / "bad.txt", "2 3\na 1 2 3\n");
+    const auto r = test::run_w2v("nearest " + dir / "bad.txt" + " a");
+    CHECK(r.exit_code == 1);
     CHECK(r.err.find("bad.txt") != std::string::npos);
-    CHECK(qtest::run_w2v("nearest " + file + " w1 -k 0").status == 2);
-    CHECK(qtest::run_w2v("nearest " + file + " w1 --json --tsv").status == 2);
+    CHECK(test::run_w2v("nearest " + file + " w1 -k 0").exit_code == 2);
+    CHECK(test::run_w2v("nearest " + file + " w1 --json --tsv").exit_code == 2);
   }
 }
 

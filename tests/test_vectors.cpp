@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "test_util.hpp"
-#include "vector_test_support.hpp"
 #include "w2v/error.hpp"
 #include "w2v/rng.hpp"
 #include "w2v/vectors.hpp"
@@ -13,7 +12,7 @@
 namespace w2v {
 namespace {
 
-using qtest::TempDir;
+using test::TempDir;
 
 std::string binary_record(const std::string& word, const std::vector<float>& values, bool newline) {
   std::string s = word + " ";
@@ -47,14 +46,14 @@ void check_same(const WordVectors& v, const std::vector<std::string>& words, con
 TEST_SUITE("vectors") {
   TEST_CASE("write then load gives back the same words and floats, in both formats") {
     TempDir dir;
-    const Matrix m = qtest::random_matrix(50, 19, 7);
-    std::vector<std::string> words = qtest::numbered_words(50);
+    const Matrix m = test::random_matrix(50, 19, 7);
+    std::vector<std::string> words = test::numbered_words(50);
     words[3] = "naïve";
     words[4] = "日本";
     for (const VectorFormat format : {VectorFormat::kBinary, VectorFormat::kText}) {
       // The name says nothing: the format comes from the content.
       const std::string path = dir / "vectors.data";
-      qtest::save_vectors(path, format, words, m);
+      test::save_vectors(path, format, words, m);
       const WordVectors v = load_vectors(path);
       CHECK(v.format == format);
       check_same(v, words, m);
@@ -179,13 +178,13 @@ TEST_SUITE("vectors") {
   }
 
   TEST_CASE("--limit reads only the first vectors") {
-    const Matrix m = qtest::random_matrix(10, 5, 3);
-    const auto words = qtest::numbered_words(10);
+    const Matrix m = test::random_matrix(10, 5, 3);
+    const auto words = test::numbered_words(10);
     TempDir dir;
     for (const VectorFormat format : {VectorFormat::kBinary, VectorFormat::kText}) {
-      qtest::save_vectors(dir / "v", format, words, m);
+      test::save_vectors(dir / "v", format, words, m);
       // What follows the limit is not even looked at.
-      qtest::write_file(dir / "v", qtest::read_file(dir / "v") + "garbage \xff\xfe");
+      test::write_file(dir / "v", test::read_file(dir / "v") + "garbage \xff\xfe");
       LoadOptions options;
       options.limit = 4;
       const WordVectors v = load_vectors(dir / "v", options);
@@ -276,13 +275,13 @@ TEST_SUITE("vectors") {
   }
 
   TEST_CASE("no crash and no hang on damaged files: only w2v::Error") {
-    const Matrix m = qtest::random_matrix(12, 6, 11);
-    const auto words = qtest::numbered_words(12);
+    const Matrix m = test::random_matrix(12, 6, 11);
+    const auto words = test::numbered_words(12);
     TempDir dir;
     Rng rng(2024, 0);
     for (const VectorFormat format : {VectorFormat::kBinary, VectorFormat::kText}) {
-      qtest::save_vectors(dir / "v", format, words, m);
-      const std::string good = qtest::read_file(dir / "v");
+      test::save_vectors(dir / "v", format, words, m);
+      const std::string good = test::read_file(dir / "v");
       int errors = 0, loads = 0;
       auto attempt = [&](const std::string& data) {
         try {
@@ -319,12 +318,12 @@ TEST_SUITE("vectors") {
 
   TEST_CASE("gzip files are read through") {
     TempDir dir;
-    const Matrix m = qtest::random_matrix(5, 3, 1);
-    const auto words = qtest::numbered_words(5);
-    qtest::save_vectors(dir / "v.txt", VectorFormat::kText, words, m);
+    const Matrix m = test::random_matrix(5, 3, 1);
+    const auto words = test::numbered_words(5);
+    test::save_vectors(dir / "v.txt", VectorFormat::kText, words, m);
     REQUIRE(std::system(("gzip -c " + dir / "v.txt" + " > " + dir / "v.txt.gz").c_str()) == 0);
     check_same(load_vectors(dir / "v.txt.gz"), words, m);
-    qtest::write_file(dir / "bad.gz", qtest::read_file(dir / "v.txt.gz").substr(0, 20));
+    test::write_file(dir / "bad.gz", test::read_file(dir / "v.txt.gz").substr(0, 20));
     CHECK_THROWS_WITH_AS(load_vectors(dir / "bad.gz"), doctest::Contains("gzip"), Error);
   }
 
@@ -344,11 +343,11 @@ TEST_SUITE("vectors cli") {
       for (int w = 0; w < 12; ++w) corpus += "t" + std::to_string(rng.below(40)) + " ";
       corpus += "\n";
     }
-    qtest::write_file(dir / "corpus.txt", corpus);
+    test::write_file(dir / "corpus.txt", corpus);
     const std::string train = "train " + dir / "corpus.txt" + " --dim 8 --epochs 1 --threads 1 " +
                               "--min-count 1 -q --merge dot -o ";
-    REQUIRE(qtest::run_w2v(train + dir / "v.bin").status == 0);
-    REQUIRE(qtest::run_w2v(train + dir / "v.txt").status == 0);
+    REQUIRE(test::run_w2v(train + dir / "v.bin").exit_code == 0);
+    REQUIRE(test::run_w2v(train + dir / "v.txt").exit_code == 0);
     const WordVectors bin = load_vectors(dir / "v.bin");
     const WordVectors text = load_vectors(dir / "v.txt");
     CHECK(bin.format == VectorFormat::kBinary);
@@ -359,46 +358,46 @@ TEST_SUITE("vectors cli") {
 
   TEST_CASE("convert: binary -> text -> binary is lossless, with --limit and --format") {
     TempDir dir;
-    const Matrix m = qtest::random_matrix(30, 7, 9);
-    const auto words = qtest::numbered_words(30);
-    qtest::save_vectors(dir / "a.bin", VectorFormat::kBinary, words, m);
-    REQUIRE(qtest::run_w2v("convert -q " + dir / "a.bin" + " " + dir / "a.txt").status == 0);
-    REQUIRE(qtest::run_w2v("convert -q " + dir / "a.txt" + " " + dir / "b.bin").status == 0);
-    CHECK(qtest::read_file(dir / "a.bin") == qtest::read_file(dir / "b.bin"));
+    const Matrix m = test::random_matrix(30, 7, 9);
+    const auto words = test::numbered_words(30);
+    test::save_vectors(dir / "a.bin", VectorFormat::kBinary, words, m);
+    REQUIRE(test::run_w2v("convert -q " + dir / "a.bin" + " " + dir / "a.txt").exit_code == 0);
+    REQUIRE(test::run_w2v("convert -q " + dir / "a.txt" + " " + dir / "b.bin").exit_code == 0);
+    CHECK(test::read_file(dir / "a.bin") == test::read_file(dir / "b.bin"));
     CHECK(load_vectors(dir / "a.txt").format == VectorFormat::kText);
 
-    const auto r = qtest::run_w2v("convert " + dir / "a.txt" + " " + dir / "c.vec --format bin " +
-                                  "--limit 10");
-    REQUIRE(r.status == 0);
+    const auto r = test::run_w2v("convert " + dir / "a.txt" + " " + dir / "c.vec --format bin " +
+                                 "--limit 10");
+    REQUIRE(r.exit_code == 0);
     CHECK(r.err.find("10 vectors of 7 dimensions") != std::string::npos);
     const WordVectors c = load_vectors(dir / "c.vec");
     CHECK(c.format == VectorFormat::kBinary);
     CHECK(c.size() == 10);
 
     // In place.
-    REQUIRE(qtest::run_w2v("convert -q " + dir / "a.txt" + " " + dir / "a.txt").status == 0);
+    REQUIRE(test::run_w2v("convert -q " + dir / "a.txt" + " " + dir / "a.txt").exit_code == 0);
     check_same(load_vectors(dir / "a.txt"), words, m);
 
-    const auto bad = qtest::run_w2v("convert " + dir / "missing.txt" + " " + dir / "x.txt");
-    CHECK(bad.status == 1);
+    const auto bad = test::run_w2v("convert " + dir / "missing.txt" + " " + dir / "x.txt");
+    CHECK(bad.exit_code == 1);
     CHECK(bad.err.find("missing.txt") != std::string::npos);
-    CHECK(qtest::run_w2v("convert " + dir / "a.txt" + " " + dir / "x --format csv").status == 2);
+    CHECK(test::run_w2v("convert " + dir / "a.txt" + " " + dir / "x --format csv").exit_code == 2);
   }
 
   TEST_CASE("export --projector writes vectors.tsv and metadata.tsv") {
     TempDir dir;
-    const Matrix m = qtest::random_matrix(20, 4, 2);
-    const auto words = qtest::numbered_words(20);
-    qtest::save_vectors(dir / "a.bin", VectorFormat::kBinary, words, m);
-    const auto r = qtest::run_w2v("export -q --projector " + dir / "out/proj " + dir / "a.bin" +
-                                  " --limit 15");
-    REQUIRE(r.status == 0);
-    const auto vectors = qtest::lines_of(qtest::read_file(dir / "out/proj/vectors.tsv"));
-    const auto metadata = qtest::lines_of(qtest::read_file(dir / "out/proj/metadata.tsv"));
+    const Matrix m = test::random_matrix(20, 4, 2);
+    const auto words = test::numbered_words(20);
+    test::save_vectors(dir / "a.bin", VectorFormat::kBinary, words, m);
+    const auto r =
+        test::run_w2v("export -q --projector " + dir / "out/proj " + dir / "a.bin" + " --limit 15");
+    REQUIRE(r.exit_code == 0);
+    const auto vectors = test::lines(test::read_file(dir / "out/proj/vectors.tsv"));
+    const auto metadata = test::lines(test::read_file(dir / "out/proj/metadata.tsv"));
     REQUIRE(vectors.size() == 15);
     REQUIRE(metadata.size() == 15);
     CHECK(metadata[14] == "w14");
-    const auto values = qtest::split_on(vectors[14], '\t');
+    const auto values = test::split(vectors[14], '\t');
     REQUIRE(values.size() == 4);
     for (int d = 0; d < 4; ++d) CHECK(std::stof(values[d]) == m.row(14)[d]);
   }
