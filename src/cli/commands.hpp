@@ -27,6 +27,7 @@ void register_analogy(CLI::App& app, Context& context);
 void register_eval(CLI::App& app, Context& context);
 void register_convert(CLI::App& app, Context& context);
 void register_export(CLI::App& app, Context& context);
+void register_plot(CLI::App& app, Context& context);
 // The hidden _man and _completion, which print texts generated from `app`.
 void register_reference(CLI::App& app, Context& context, const std::string& version);
 

@@ -170,6 +170,7 @@ int main(int argc, char** argv) {
   w2v::cli::register_eval(app, context);
   w2v::cli::register_convert(app, context);
   w2v::cli::register_export(app, context);
+  w2v::cli::register_plot(app, context);
   w2v::cli::register_reference(app, context, version);
   const int status = finish_streams(run(app, context, argc, argv));
   ranks.reset();
