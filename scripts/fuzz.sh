@@ -39,7 +39,8 @@ if [ -z "$mode" ]; then
   echo "usage: scripts/fuzz.sh --ci | --seconds N [--jobs J] [--corpus DIR] [TARGET...]" >&2
   exit 2
 fi
-all="vectors_text vectors_binary gzip vocab analogies similarity config tokenizer expression sections"
+all="vectors_text vectors_binary gzip vocab analogies similarity config tokenizer expression sections
+  json"
 [ -n "$targets" ] || targets="$all"
 
 # Runs per target for --ci: 8 to 12 seconds each on the 2-vCPU development machine, so
@@ -55,6 +56,7 @@ ci_runs() {
     tokenizer) echo 160000 ;;
     expression) echo 80000 ;;
     sections) echo 40000 ;;
+    json) echo 200000 ;;
     *) echo "fuzz.sh: unknown target $1" >&2; exit 2 ;;
   esac
 }

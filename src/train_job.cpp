@@ -256,11 +256,11 @@ TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
     });
     Model& model = *started_model;
     TrainHooks with_checkpoints = hooks;
-    // A progress sample for the record every second, thinned to every other one past 1000;
+    // A progress sample for the record every 0.2 s, thinned to every other one past 1000;
     // the caller's callback at its own pace, and at the end.
     double last_passed = -1e300;
     std::size_t stride = 1, calls = 0;
-    with_checkpoints.progress_interval = std::min(hooks.progress_interval, 1.0);
+    with_checkpoints.progress_interval = std::min(hooks.progress_interval, 0.2);
     with_checkpoints.progress = [&](const TrainProgress& p) {
       if (calls++ % stride == 0) {
         report.progress.push_back(

@@ -164,4 +164,46 @@ print("\n".join(texts[1:]))
     CHECK(r.exit_code != 0);
     CHECK(r.err.rfind("w2v: error: ", 0) == 0);
   }
+
+  TEST_CASE("plot training draws loss, learning rate and words/s from a metrics file") {
+    TempDir dir;
+    write_file(dir.file("corpus.txt"), w2v::test::planted_corpus(20000, 4, 6, 8));
+    auto r = w2v::test::run_w2v("train " + shell_quote(dir.file("corpus.txt")) + " -o " +
+                                shell_quote(dir.file("v.bin")) + " --metrics " +
+                                shell_quote(dir.file("m.json")) +
+                                " --dim 32 --epochs 4 --min-count 1 --threads 1 -q");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    r = w2v::test::run_w2v("plot training " + shell_quote(dir.file("m.json")) + " -q -o " +
+                           shell_quote(dir.file("curve.svg")));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    write_file(dir.file("count.py"), R"(import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+ns = "{http://www.w3.org/2000/svg}"
+print(len(root.findall(ns + "polyline")), min(len(p.get("points").split()) for p in root.findall(ns + "polyline")))
+print("|".join(t.text for t in root.iter(ns + "text")))
+)");
+    const auto parsed =
+        w2v::test::run_command("/usr/bin/python3 " + shell_quote(dir.file("count.py")) + " " +
+                               shell_quote(dir.file("curve.svg")));
+    REQUIRE_MESSAGE(parsed.exit_code == 0, parsed.err);
+    const auto lines = w2v::test::lines(parsed.out);
+    REQUIRE(lines.size() == 2);
+    const auto counts = w2v::test::split(lines[0], ' ');
+    CHECK(counts[0] == "3");           // loss, learning rate, words/s
+    CHECK(std::stoi(counts[1]) >= 2);  // each a line, not a dot
+    CHECK(lines[1].find("4 epochs") != std::string::npos);
+    CHECK(lines[1].find("learning rate") != std::string::npos);
+    // Not a metrics file: one error, no picture.
+    write_file(dir.file("bad.json"), "{\"command\": \"train\"}");
+    r = w2v::test::run_w2v("plot training " + shell_quote(dir.file("bad.json")) + " -o " +
+                           shell_quote(dir.file("bad.svg")));
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("not a w2v metrics file") != std::string::npos);
+    write_file(dir.file("broken.json"), "{\"results\": [1,}");
+    r = w2v::test::run_w2v("plot training " + shell_quote(dir.file("broken.json")) + " -o " +
+                           shell_quote(dir.file("bad.svg")));
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("broken.json': byte ") != std::string::npos);
+    CHECK(!w2v::test::file_exists(dir.file("bad.svg")));
+  }
 }

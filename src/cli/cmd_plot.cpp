@@ -12,6 +12,7 @@
 #include "cli/query_io.hpp"
 #include "w2v/error.hpp"
 #include "w2v/input_file.hpp"
+#include "w2v/json_reader.hpp"
 #include "w2v/output_file.hpp"
 #include "w2v/projection.hpp"
 #include "w2v/search.hpp"
@@ -155,6 +156,134 @@ void run_map(const MapFlags& flags, const Context& context) {
   spdlog::info("wrote {}: {} words", flags.output, points.size());
 }
 
+struct TrainingFlags {
+  std::string metrics;
+  std::string output;
+  bool quiet = false;
+};
+
+// A number member of `object`, or Error naming the file.
+double number_at(const JsonValue& object, const char* key, const std::string& file) {
+  const JsonValue* v = object.find(key);
+  if (v == nullptr || v->kind != JsonValue::Kind::kNumber) {
+    throw Error(file + ": not a w2v metrics file with progress (no number '" + key + "')");
+  }
+  return v->number;
+}
+
+// A short label for an axis value: 3 significant digits, k and M for large ones.
+std::string axis_label(double v) {
+  char text[32];
+  const double a = std::abs(v);
+  if (a >= 1e6) {
+    std::snprintf(text, sizeof text, "%.3gM", v / 1e6);
+  } else if (a >= 1e4) {
+    std::snprintf(text, sizeof text, "%.3gk", v / 1e3);
+  } else {
+    std::snprintf(text, sizeof text, "%.3g", v);
+  }
+  return text;
+}
+
+// One panel: `values` against `seconds` in the box (left, top, width, height), with its
+// name, the values at the bottom, middle and top of its axis, and the epochs' ends.
+void draw_panel(Svg& svg, const std::string& name, const std::vector<double>& seconds,
+                const std::vector<double>& values, const std::vector<double>& epoch_ends,
+                double left, double top, double width, double height, const std::string& colour) {
+  const double t_max = std::max(seconds.back(), 1e-9);
+  double lo = *std::min_element(values.begin(), values.end());
+  double hi = *std::max_element(values.begin(), values.end());
+  if (hi - lo < 1e-12 * std::max(1.0, std::abs(hi))) {
+    lo -= 0.5 * std::max(std::abs(lo), 1e-6);
+    hi += 0.5 * std::max(std::abs(hi), 1e-6);
+  }
+  svg.line(left, top, left, top + height, "#999999", 1);
+  svg.line(left, top + height, left + width, top + height, "#999999", 1);
+  for (const double end : epoch_ends) {
+    if (end <= 0 || end > t_max) continue;
+    const double x = left + width * end / t_max;
+    svg.line(x, top, x, top + height, "#cccccc", 1);
+  }
+  for (int i = 0; i <= 2; ++i) {
+    const double v = lo + (hi - lo) * i / 2;
+    const double y = top + height - height * i / 2;
+    svg.text(left - 6, y + 4, axis_label(v), 11, "#555555", false, "end");
+  }
+  svg.text(left + 4, top - 6, name, 13, "#333333", true);
+  std::vector<Point2> line;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    line.push_back(
+        {left + width * seconds[i] / t_max, top + height - height * (values[i] - lo) / (hi - lo)});
+  }
+  svg.polyline(line, colour, 2);
+}
+
+void run_training(const TrainingFlags& flags, const Context& context) {
+  setup_logging(flags.quiet, false);
+  check_input(flags.metrics);
+  const std::vector<OutputPath> paths = check_outputs({{"-o", flags.output}});
+  const std::string file = input_name(flags.metrics);
+  const JsonValue root = parse_json(read_input(flags.metrics, context.interrupted), file);
+  const JsonValue* results = root.find("results");
+  const JsonValue* progress = results != nullptr ? results->find("progress") : nullptr;
+  if (progress == nullptr || progress->kind != JsonValue::Kind::kArray) {
+    throw Error(file + ": not a w2v metrics file with progress (train --metrics writes one)");
+  }
+  std::vector<double> seconds, loss, lr, rate;
+  for (const JsonValue& p : progress->items) {
+    seconds.push_back(number_at(p, "seconds", file));
+    loss.push_back(number_at(p, "loss", file));
+    lr.push_back(number_at(p, "lr", file));
+    rate.push_back(number_at(p, "words_per_second", file));
+  }
+  std::vector<double> epoch_ends;
+  const JsonValue* epochs = results->find("epochs");
+  if (epochs != nullptr && epochs->kind == JsonValue::Kind::kArray) {
+    for (const JsonValue& e : epochs->items)
+      epoch_ends.push_back(number_at(e, "end_seconds", file));
+  }
+  if (seconds.size() < 2 && epoch_ends.size() >= 2) {
+    // A run too short for progress points: its epochs' figures.
+    seconds = epoch_ends;
+    loss.clear();
+    lr.clear();
+    rate.clear();
+    for (const JsonValue& e : epochs->items) {
+      loss.push_back(number_at(e, "loss", file));
+      lr.push_back(number_at(e, "lr", file));
+      rate.push_back(number_at(e, "words_per_second", file));
+    }
+  }
+  if (seconds.size() < 2) {
+    throw Error(file + ": the run recorded fewer than two points of progress: nothing to draw");
+  }
+  constexpr double kWidth = 900, kPanel = 170, kLeft = 90, kTop = 70, kGap = 60;
+  Svg svg(kWidth, kTop + 3 * kPanel + 2 * kGap + 50);
+  std::string title = "training";
+  if (const JsonValue* status = results->find("status");
+      status != nullptr && status->kind == JsonValue::Kind::kString) {
+    title += " (" + status->string + ")";
+  }
+  svg.text(kWidth / 2, 30,
+           title + ", " + std::to_string(epoch_ends.size()) + " epochs; grey lines: ends of epochs",
+           16, "#333333", true, "middle");
+  const double width = kWidth - kLeft - 40;
+  draw_panel(svg, "loss (binary cross-entropy per pair)", seconds, loss, epoch_ends, kLeft, kTop,
+             width, kPanel, palette_colour(2));
+  draw_panel(svg, "learning rate", seconds, lr, epoch_ends, kLeft, kTop + kPanel + kGap, width,
+             kPanel, palette_colour(0));
+  draw_panel(svg, "words/s (mean since the start)", seconds, rate, epoch_ends, kLeft,
+             kTop + 2 * (kPanel + kGap), width, kPanel, palette_colour(4));
+  const double bottom = kTop + 3 * kPanel + 2 * kGap;
+  svg.text(kLeft, bottom + 20, "0 s", 11, "#555555", false, "middle");
+  svg.text(kLeft + width, bottom + 20, axis_label(seconds.back()) + " s", 11, "#555555", false,
+           "middle");
+  OutputFile out(paths[0], context.interrupted);
+  out.write(svg.str());
+  out.commit();
+  spdlog::info("wrote {}: {} points of progress", flags.output, seconds.size());
+}
+
 }  // namespace
 
 void register_plot(CLI::App& app, Context& context) {
@@ -186,6 +315,16 @@ void register_plot(CLI::App& app, Context& context) {
       ->capture_default_str();
   map->add_flag("-q,--quiet", flags->quiet, "Print errors only");
   map->callback([flags, &context] { run_map(*flags, context); });
+
+  auto training = std::make_shared<TrainingFlags>();
+  CLI::App* curve = cmd->add_subcommand(
+      "training", "Loss, learning rate and words/s over a run, from its train --metrics file");
+  curve->add_option("metrics", training->metrics, "The metrics file (JSON) of a training run")
+      ->required();
+  curve->add_option("-o,--output", training->output, "The SVG picture; - is standard output")
+      ->required();
+  curve->add_flag("-q,--quiet", training->quiet, "Print errors only");
+  curve->callback([training, &context] { run_training(*training, context); });
 }
 
 }  // namespace w2v::cli
