@@ -194,7 +194,9 @@ void validate(const CorpusOptions& options) {
 PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
                               const std::atomic<bool>* cancel, Communicator* ranks) {
   validate(options);
-  const bool shared = ranks != nullptr && ranks->size() > 1;
+  SingleProcess alone;
+  Communicator& comm = ranks != nullptr ? *ranks : alone;
+  const bool shared = comm.size() > 1;
   if (shared && (!options.cache_dir.empty() || options.fixed_vocab || options.base_vocab)) {
     throw std::logic_error(
         "prepare_corpus: a job of several ranks with a cache folder or given vocabulary");
@@ -207,19 +209,12 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
                        "' is one already");
     }
     PreparedCorpus prepared;
-    const auto map_cache = [&] {
+    run_on_every_rank(comm, [&] {
       prepared =
           from_cache(std::make_shared<const TokenCache>(options.inputs[0], cancel), options, start);
-    };
-    if (shared) {
-      run_on_every_rank(*ranks, map_cache);
-    } else {
-      map_cache();
-    }
-    if (shared) {
-      prepared.share_index = ranks->rank();
-      prepared.share_count = ranks->size();
-    }
+    });
+    prepared.share_index = comm.rank();
+    prepared.share_count = comm.size();
     return prepared;
   }
   if (!options.cache_dir.empty()) {
@@ -242,29 +237,22 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
     }
   }
   ReadOptions read = read_options(options);
-  if (shared) {
-    read.share_index = ranks->rank();
-    read.share_count = ranks->size();
-  }
+  read.share_index = comm.rank();
+  read.share_count = comm.size();
   std::optional<CountedCorpus> counted_share;
   StringTable vocab_file_words;
-  const auto read_share = [&] {
+  run_on_every_rank(comm, [&] {
     counted_share.emplace(CountedCorpus::read(options.inputs, read, threads, cancel));
     if (!options.read_vocab.empty()) {
       vocab_file_words = Vocab::table_of(Vocab::read_counts(options.read_vocab, cancel));
     }
-  };
-  if (shared) {
-    run_on_every_rank(*ranks, read_share);
-  } else {
-    read_share();
-  }
+  });
   CountedCorpus& counted = *counted_share;
   PreparedCorpus prepared;
   prepared.tokens = counted.stats();
   prepared.bytes = counted.bytes();
   prepared.pruned = counted.pruned();
-  if (shared) sum_over_ranks(*ranks, prepared);
+  sum_over_ranks(comm, prepared);
   if (prepared.tokens.words == 0) {
     throw Error("the corpus is empty: no words in " + describe_inputs(options.inputs));
   }
@@ -272,7 +260,7 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
     throw Error("the vocabulary '" + options.read_vocab + "' is empty");
   }
   StringTable all_counts;
-  if (shared && options.read_vocab.empty()) all_counts = merged_counts(*ranks, counted.words());
+  if (shared && options.read_vocab.empty()) all_counts = merged_counts(comm, counted.words());
   const StringTable& words = !options.read_vocab.empty() ? vocab_file_words
                              : shared                    ? all_counts
                                                          : counted.words();
@@ -286,18 +274,18 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
   } else if (shared) {
     // Built on rank 0, which holds the merged counts.
     Vocab built;
-    run_on_every_rank(*ranks, [&] {
-      if (ranks->rank() != 0) return;
+    run_on_every_rank(comm, [&] {
+      if (comm.rank() != 0) return;
       built = Vocab::from_table(words, options.vocab);
       if (built.empty()) throw Error(no_vocab_message(words, options.vocab));
     });
-    prepared.vocab = broadcast_vocab(*ranks, built);
+    prepared.vocab = broadcast_vocab(comm, built);
   } else {
     prepared.vocab = Vocab::from_table(words, options.vocab, &vocab_ids);
   }
   if (prepared.vocab.empty()) throw Error(no_vocab_message(words, options.vocab));
   const VocabIds* ids = options.read_vocab.empty() && own_vocab && !shared ? &vocab_ids : nullptr;
-  const auto encode_share = [&] {
+  run_on_every_rank(comm, [&] {
     if (counted.spilled()) {
       // More ids than the memory limit: a token cache of the vocabulary in use, in a scratch
       // file, mapped; the system frees it when the process ends.
@@ -324,13 +312,8 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
       prepared.corpus = std::move(counted).encode(prepared.vocab, threads, ids);
       prepared.words = prepared.corpus.words;
     }
-  };
-  if (shared) {
-    run_on_every_rank(*ranks, encode_share);
-  } else {
-    encode_share();
-  }
-  if (shared) ranks->sum(&prepared.words, 1);
+  });
+  comm.sum(&prepared.words, 1);
   if (prepared.words == 0) {
     throw Error("no word of " + describe_inputs(options.inputs) + " is in the vocabulary");
   }

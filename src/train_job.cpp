@@ -209,14 +209,18 @@ TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
   });
   TrainReport report;
   report.started = utc_now();
+  // How the run ended: its time, end and memory.
+  const auto close_report = [&] {
+    report.seconds = seconds_since(started);
+    report.ended = utc_now();
+    report.peak_memory = peak_resident_memory();
+  };
   // The run's record, whatever ends it.
   const auto record = [&](const char* status, const std::string& error) {
     if (!writer || job.metrics.empty()) return;
     report.status = status;
     report.error = error;
-    report.ended = utc_now();
-    report.peak_memory = peak_resident_memory();
-    report.seconds = seconds_since(started);
+    close_report();
     try {
       OutputFile metrics(paths[3]);
       metrics.write(metrics_json(job, report));
@@ -326,9 +330,7 @@ TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
           vocab_output = std::make_unique<OutputFile>(paths[2], hooks.cancel);
           prepared.vocab.write(*vocab_output);
         }
-        report.seconds = seconds_since(started);
-        report.ended = utc_now();
-        report.peak_memory = peak_resident_memory();
+        close_report();
         if (!job.metrics.empty()) {
           metrics_output = std::make_unique<OutputFile>(paths[3], hooks.cancel);
           metrics_output->write(metrics_json(job, report));

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "test_util.hpp"
 #include "thread_ranks.hpp"
 #include "w2v/corpus.hpp"
 #include "w2v/rng.hpp"
@@ -108,38 +109,15 @@ w2v::TrainOptions learning_options(w2v::Merge merge, int threads, bool batch) {
 // How well `model` puts each topic word's nearest neighbours in its topic.
 void score(const w2v::Model& model, const w2v::Vocab& vocab, Outcome& out) {
   REQUIRE(model.words.all_finite());
-  // Brute-force cosine neighbours.
-  const std::size_t n = vocab.size(), dim = model.words.cols();
-  std::vector<std::vector<double>> unit(n, std::vector<double>(dim));
-  for (std::size_t i = 0; i < n; ++i) {
-    double norm = 0;
-    for (std::size_t d = 0; d < dim; ++d)
-      norm += double(model.words.row(i)[d]) * model.words.row(i)[d];
-    norm = std::sqrt(std::max(norm, 1e-30));
-    for (std::size_t d = 0; d < dim; ++d) unit[i][d] = model.words.row(i)[d] / norm;
-  }
-  int same = 0, total = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const int topic = topic_of(vocab.word(static_cast<std::uint32_t>(i)));
-    if (topic < 0) continue;
-    std::vector<std::pair<double, std::size_t>> sims;
-    for (std::size_t j = 0; j < n; ++j) {
-      if (j == i) continue;
-      double dot = 0;
-      for (std::size_t d = 0; d < dim; ++d) dot += unit[i][d] * unit[j][d];
-      sims.emplace_back(dot, j);
-    }
-    std::partial_sort(sims.begin(), sims.begin() + kNeighbours, sims.end(),
-                      [](const auto& a, const auto& b) { return a.first > b.first; });
-    int here = 0;
-    for (int k = 0; k < kNeighbours; ++k) {
-      here += topic_of(vocab.word(static_cast<std::uint32_t>(sims[k].second))) == topic;
-    }
-    same += here;
-    total += kNeighbours;
-    out.worst_word = std::min(out.worst_word, here);
-  }
-  out.neighbours_in_topic = static_cast<double>(same) / total;
+  const auto scored = w2v::test::neighbours_in_topic(
+      model.words, vocab.size(),
+      [&](std::size_t i) {
+        const int topic = topic_of(vocab.word(static_cast<std::uint32_t>(i)));
+        return topic < 0 ? std::string() : std::to_string(topic);
+      },
+      kNeighbours);
+  out.neighbours_in_topic = scored.share;
+  out.worst_word = scored.worst;
 }
 
 Outcome train_and_score(w2v::Merge merge, int threads, bool batch) {

@@ -40,34 +40,16 @@ std::string in_rank_folder(const TempDir& dir, const std::string& args) {
                                 "/rank$OMPI_COMM_WORLD_RANK && exec " + W2V_BINARY + " " + args);
 }
 
-// The fraction of the topic words whose 5 nearest neighbours share their topic
+// The fraction of the 5 nearest neighbours of each word that share its topic
 // (planted_corpus's words are t<topic>w<k>).
 double neighbours_in_topic(const w2v::WordVectors& v) {
-  const std::size_t n = v.size(), dim = v.dim();
-  std::vector<std::vector<double>> unit(n, std::vector<double>(dim));
-  for (std::size_t i = 0; i < n; ++i) {
-    double norm = 1e-30;
-    for (std::size_t d = 0; d < dim; ++d) norm += double(v.vectors.row(i)[d]) * v.vectors.row(i)[d];
-    for (std::size_t d = 0; d < dim; ++d) unit[i][d] = v.vectors.row(i)[d] / std::sqrt(norm);
-  }
-  auto topic = [&](std::size_t i) {
-    const std::string w(v.words.word(static_cast<std::uint32_t>(i)));
-    return w.substr(0, w.find('w'));
-  };
-  int same = 0, total = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::vector<std::pair<double, std::size_t>> sims;
-    for (std::size_t j = 0; j < n; ++j) {
-      if (j == i) continue;
-      double dot = 0;
-      for (std::size_t d = 0; d < dim; ++d) dot += unit[i][d] * unit[j][d];
-      sims.emplace_back(dot, j);
-    }
-    std::partial_sort(sims.begin(), sims.begin() + 5, sims.end(), std::greater<>());
-    for (int k = 0; k < 5; ++k) same += topic(sims[k].second) == topic(i);
-    total += 5;
-  }
-  return static_cast<double>(same) / total;
+  return w2v::test::neighbours_in_topic(
+             v.vectors, v.size(),
+             [&](std::size_t i) {
+               const std::string w(v.words.word(static_cast<std::uint32_t>(i)));
+               return w.substr(0, w.find('w'));
+             })
+      .share;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -365,6 +366,48 @@ inline std::vector<std::string> split(const std::string& text, char sep) {
     if (end == std::string::npos) return parts;
     start = end + 1;
   }
+}
+
+// How well vectors group words by topic: for each row i < rows with a topic (topic_of(i)
+// not empty), its `k` nearest rows by cosine (brute force) and how many share its topic.
+struct TopicNeighbours {
+  double share = 0;  // of all those neighbours, the fraction in their row's topic
+  int worst = 0;     // the fewest any row got
+};
+template <class TopicOf>
+TopicNeighbours neighbours_in_topic(const Matrix& m, std::size_t rows, TopicOf topic_of,
+                                    int k = 5) {
+  const std::size_t dim = m.cols();
+  std::vector<std::vector<double>> unit(rows, std::vector<double>(dim));
+  for (std::size_t i = 0; i < rows; ++i) {
+    double norm = 0;
+    for (std::size_t d = 0; d < dim; ++d) norm += double(m.row(i)[d]) * m.row(i)[d];
+    norm = std::sqrt(std::max(norm, 1e-30));
+    for (std::size_t d = 0; d < dim; ++d) unit[i][d] = m.row(i)[d] / norm;
+  }
+  TopicNeighbours out;
+  out.worst = k;
+  int same = 0, total = 0;
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::string topic = topic_of(i);
+    if (topic.empty()) continue;
+    std::vector<std::pair<double, std::size_t>> sims;
+    for (std::size_t j = 0; j < rows; ++j) {
+      if (j == i) continue;
+      double dot = 0;
+      for (std::size_t d = 0; d < dim; ++d) dot += unit[i][d] * unit[j][d];
+      sims.emplace_back(dot, j);
+    }
+    std::partial_sort(sims.begin(), sims.begin() + k, sims.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first; });
+    int here = 0;
+    for (int n = 0; n < k; ++n) here += topic_of(sims[n].second) == topic;
+    same += here;
+    total += k;
+    out.worst = std::min(out.worst, here);
+  }
+  out.share = total > 0 ? static_cast<double>(same) / total : 0.0;
+  return out;
 }
 
 // Seeded normal-ish random vectors (sum of uniforms) for words w0, w1, ...

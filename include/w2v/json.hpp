@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace w2v {
 
@@ -40,20 +41,12 @@ inline void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-// Appends a number; NaN and infinities, which JSON lacks, become null.
-inline void append_json_number(std::string& out, double value) {
-  if (!std::isfinite(value)) {
-    out += "null";
-    return;
-  }
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, result.ptr);
-}
-
-// Appends a float in its shortest form that reads back as the same float: an option given
-// as 0.01 prints as 0.01, not as the double nearest the float (0.009999999776482582).
-inline void append_json_number(std::string& out, float value) {
+// Appends a number in its shortest form that reads back as the same value (so a float
+// option given as 0.01 prints as 0.01, not as the double nearest the float); NaN and
+// infinities, which JSON lacks, become null.
+template <class Number>
+void append_json_number(std::string& out, Number value) {
+  static_assert(std::is_floating_point_v<Number>);
   if (!std::isfinite(value)) {
     out += "null";
     return;
@@ -74,12 +67,9 @@ class JsonObject {
   JsonObject& add(std::string_view key, const char* value) {
     return add(key, std::string_view(value));
   }
-  JsonObject& add(std::string_view key, double value) {
-    start(key);
-    append_json_number(text_, value);
-    return *this;
-  }
-  JsonObject& add(std::string_view key, float value) {
+  // A float or a double, each in its own shortest form (see append_json_number).
+  template <class Number, std::enable_if_t<std::is_floating_point_v<Number>, int> = 0>
+  JsonObject& add(std::string_view key, Number value) {
     start(key);
     append_json_number(text_, value);
     return *this;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <string_view>
 #include <system_error>
 
 #include "cli/commands.hpp"
@@ -141,10 +142,14 @@ void write_tsv(const OutputPath& path, const WordVectors& v, const std::atomic<b
   out.commit();
 }
 
+bool ends_with(const std::string& name, std::string_view suffix) {
+  return name.size() > suffix.size() &&
+         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 // The words file beside an .npy matrix: vectors.npy -> vectors.words.txt.
 std::string npy_words_path(const std::string& npy) {
-  const bool suffix = npy.size() > 4 && npy.compare(npy.size() - 4, 4, ".npy") == 0;
-  return (suffix ? npy.substr(0, npy.size() - 4) : npy) + ".words.txt";
+  return (ends_with(npy, ".npy") ? npy.substr(0, npy.size() - 4) : npy) + ".words.txt";
 }
 
 // The matrix as .npy (numpy.load) and its words, one per line, in row order.
@@ -173,11 +178,9 @@ std::string export_format(const ExportFlags& flags) {
   }
   if (flags.output.empty()) throw UsageError("no output: give -o PATH (or --projector OUTDIR)");
   if (!flags.format.empty()) return flags.format;
-  const auto ends = [&](const char* suffix) {
-    const std::size_t n = std::strlen(suffix);
-    return flags.output.size() > n && flags.output.compare(flags.output.size() - n, n, suffix) == 0;
-  };
-  return ends(".npy") ? "npy" : ends(".tsv") ? "tsv" : "projector";
+  return ends_with(flags.output, ".npy")   ? "npy"
+         : ends_with(flags.output, ".tsv") ? "tsv"
+                                           : "projector";
 }
 
 void run(const ExportFlags& flags, const Context& context) {

@@ -130,9 +130,6 @@ std::string draw_map(const WordVectors& v, const std::vector<MapPoint>& points,
 
 void run_map(const MapFlags& flags, const Context& context) {
   setup_logging(flags.quiet, false);
-  if (flags.method != "pca" && flags.method != "tsne") {
-    throw UsageError("--method must be pca or tsne, got '" + flags.method + "'");
-  }
   check_input(flags.vectors);
   const std::vector<OutputPath> paths = check_outputs({{"-o", flags.output}});
   const WordVectors v = load_with_warnings(flags.vectors, 0, context.interrupted);
