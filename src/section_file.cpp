@@ -244,9 +244,12 @@ std::string_view SectionFile::section(std::string_view name) const {
 }
 
 bool SectionFile::starts_with(const std::string& path, const SectionWriter::Magic& magic) {
+  // Opening a FIFO for reading, even for a moment, lets its writer start, and writing
+  // to no reader kills it: only a regular file is opened.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
-  struct stat st {};
   char head[8] = {};
   const bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
                   ::pread(fd, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head) &&

@@ -1,7 +1,12 @@
 // section_file and token_cache: the container's checks, the cache's round trip against the
 // in-memory path, vocabularies as prefixes, stale and damaged caches.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -76,6 +81,29 @@ std::string error_of(const std::string& path) {
 }  // namespace
 
 TEST_SUITE("section_file") {
+  TEST_CASE("asking whether a FIFO is a token cache leaves its writer waiting") {
+    // Opening the FIFO for a peek would release the writer, which then dies writing to no
+    // reader, and the real read finds an empty corpus.
+    TempDir dir;
+    const std::string fifo = dir.file("fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+    std::atomic<bool> opened{false};
+    std::thread writer([&] {
+      const int fd = ::open(fifo.c_str(), O_WRONLY | O_CLOEXEC);
+      opened = true;
+      if (fd >= 0) ::close(fd);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the writer waits in open
+    CHECK(!w2v::SectionFile::starts_with(fifo, kMagic));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    CHECK(!opened);
+    const int reader =
+        ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // lets the writer go
+    writer.join();
+    if (reader >= 0) ::close(reader);
+    CHECK(opened);
+  }
+
   TEST_CASE("sections come back as written, aligned, and each is checked") {
     TempDir dir;
     const std::string path = dir.file("f");
