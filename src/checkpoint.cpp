@@ -104,7 +104,8 @@ void write_checkpoint(ByteSink& out, const TrainJob& job, const std::vector<Cach
                       const Vocab& vocab, const Model& model, const TrainState& state) {
   std::uint64_t vocab_bytes = 16 * vocab.size();
   for (std::uint32_t i = 0; i < vocab.size(); ++i) vocab_bytes += vocab.word(i).size();
-  out.expect_size(2 * model.words.rows() * model.words.cols() * sizeof(float) + vocab_bytes +
+  const std::size_t matrices = model.nodes.rows() > 0 ? 3 : 2;
+  out.expect_size(matrices * model.words.rows() * model.words.cols() * sizeof(float) + vocab_bytes +
                   64 * 1024);
   SectionWriter writer(out, kCheckpointMagic, kCheckpointVersion);
   ByteWriter w;
@@ -135,6 +136,7 @@ void write_checkpoint(ByteSink& out, const TrainJob& job, const std::vector<Cach
   detail::write_vocab_sections(writer, "vocab_", vocab);
   write_matrix(writer, "words", model.words);
   write_matrix(writer, "contexts", model.contexts);
+  if (model.nodes.rows() > 0) write_matrix(writer, "nodes", model.nodes);
   writer.finish();
 }
 
@@ -177,6 +179,9 @@ Checkpoint read_checkpoint(const std::string& path, const std::atomic<bool>* can
   const auto dim = static_cast<std::size_t>(c.job.train.dim);
   c.words = read_matrix(file, "words", c.vocab.size(), dim, where);
   c.contexts = read_matrix(file, "contexts", c.vocab.size(), dim, where);
+  if (c.job.train.loss == Loss::kHierarchicalSoftmax) {
+    c.nodes = read_matrix(file, "nodes", c.vocab.size(), dim, where);
+  }
   return c;
 }
 

@@ -33,6 +33,11 @@ bool parse_flag(const std::string& name, const std::string& text) {
   throw Error("option " + name + ": cannot read '" + text + "'");
 }
 
+bool parse_on_off(const std::string& name, const std::string& text) {
+  if (text != "on" && text != "off") throw Error("option " + name + ": cannot read '" + text + "'");
+  return text == "on";
+}
+
 // One row per option: how to read it from a job and how to set it.
 struct Field {
   const char* name;
@@ -109,10 +114,18 @@ const std::vector<Field>& fields() {
       Field{"batch-negatives", JobOption::kText,
             [](const TrainJob& j) { return j.train.batch_negatives ? "on" : "off"; },
             [](TrainJob& j, const std::string& t) {
-              if (t != "on" && t != "off")
-                throw Error("option batch-negatives: cannot read '" + t + "'");
-              j.train.batch_negatives = t == "on";
+              j.train.batch_negatives = parse_on_off("batch-negatives", t);
             }},
+      Field{"model", JobOption::kText,
+            [](const TrainJob& j) { return architecture_name(j.train.model); },
+            [](TrainJob& j, const std::string& t) { j.train.model = parse_architecture(t); }},
+      Field{"cbow-mean", JobOption::kText,
+            [](const TrainJob& j) { return j.train.cbow_mean ? "on" : "off"; },
+            [](TrainJob& j, const std::string& t) {
+              j.train.cbow_mean = parse_on_off("cbow-mean", t);
+            }},
+      Field{"loss", JobOption::kText, [](const TrainJob& j) { return loss_name(j.train.loss); },
+            [](TrainJob& j, const std::string& t) { j.train.loss = parse_loss(t); }},
       Field{"input-side", JobOption::kText,
             [](const TrainJob& j) { return input_side_name(j.train.input_side); },
             [](TrainJob& j, const std::string& t) { j.train.input_side = parse_input_side(t); }},

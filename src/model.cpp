@@ -91,13 +91,19 @@ void add_unit_rows(Matrix& words, const Matrix& contexts, float context_weight) 
 }
 
 Model::Model(std::size_t vocab_size, std::size_t dim, const MergeParams& merge_params,
-             const ModelInit& init, std::uint64_t seed)
-    : words(vocab_size, dim), contexts(vocab_size, dim), merge(merge_params) {
+             const ModelInit& init, std::uint64_t seed, bool with_nodes)
+    : words(vocab_size, dim),
+      contexts(vocab_size, dim),
+      nodes(with_nodes ? vocab_size : 0, dim),
+      merge(merge_params) {
   fill_uniform(words, init.word_range, seed, 0);
   fill_uniform(contexts, init.context_range, seed, 1);
+  // Streams 2r and 2r + 1 are the words' and contexts': the nodes draw from another seed.
+  fill_uniform(nodes, init.context_range, ~seed, 0);
   if (init.row_norm > 0.0f) {
     set_row_norms(words, init.row_norm);
     set_row_norms(contexts, init.row_norm);
+    set_row_norms(nodes, init.row_norm);
   }
 }
 

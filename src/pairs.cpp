@@ -1,5 +1,7 @@
 #include "w2v/pairs.hpp"
 
+#include <stdexcept>
+
 namespace w2v {
 
 namespace {
@@ -8,14 +10,44 @@ constexpr int kNoiseDraws = 8;
 }  // namespace
 
 PairGenerator::PairGenerator(const Subsampler& subsampler, const AliasSampler& noise,
-                             const TrainOptions& options, Rng rng)
+                             const TrainOptions& options, Rng rng, const HuffmanTree* tree)
     : subsampler_(subsampler),
       noise_(noise),
+      tree_(options.loss == Loss::kHierarchicalSoftmax ? tree : nullptr),
+      node_base_(tree != nullptr ? static_cast<std::uint32_t>(tree->words()) : 0),
       window_(options.window),
       negative_(options.negative),
       batch_(options.batch_negatives),
+      cbow_(options.model == Architecture::kCbow),
       side_(options.input_side),
-      rng_(rng) {}
+      rng_(rng) {
+  if (options.loss == Loss::kHierarchicalSoftmax && tree == nullptr) {
+    throw std::logic_error("PairGenerator: hierarchical softmax without a tree");
+  }
+}
+
+void PairGenerator::add_targets(std::uint32_t observed) {
+  // Hierarchical softmax alone has no context rows; `w2v pairs --negative 0` lists the
+  // observed pairs alone.
+  if (negative_ > 0 || tree_ == nullptr) out_.push_back(observed);
+  if (tree_ != nullptr) {
+    const std::uint32_t* nodes = tree_->nodes(observed);
+    const std::uint8_t* codes = tree_->codes(observed);
+    for (int l = 0, n = tree_->length(observed); l < n; ++l) {
+      (codes[l] == 0 ? out_ : negatives_).push_back(node_base_ + nodes[l]);
+    }
+  }
+  for (int k = 0; k < negative_; ++k) {
+    const std::uint32_t noise = draw_noise(observed);
+    if (noise != kNone) negatives_.push_back(noise);
+  }
+}
+
+int PairGenerator::close_targets() {
+  const int positives = static_cast<int>(out_.size());
+  out_.insert(out_.end(), negatives_.begin(), negatives_.end());
+  return positives;
+}
 
 std::uint32_t PairGenerator::draw_noise(std::uint32_t avoid) {
   for (int attempt = 0; attempt < kNoiseDraws; ++attempt) {

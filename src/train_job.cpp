@@ -45,10 +45,25 @@ void validate(const TrainJob& job) {
   validate(job.train);
   if (job.output.empty()) throw UsageError("no output: give -o/--output PATH");
   if (job.add_context) require_in_range(*job.add_context, ranges::kAddContext, "--add-context");
+  if (job.train.negative == 0 && job.train.loss == Loss::kNegativeSampling) {
+    throw UsageError(
+        "--negative 0 with --loss ns learns nothing but to call every pair observed: give "
+        "noise words, or --loss hs for hierarchical softmax alone");
+  }
+  if (job.train.negative == 0) {
+    // Hierarchical softmax alone trains no context vectors.
+    if (job.add_context && *job.add_context > 0.0f) {
+      throw UsageError("--add-context: with --negative 0 there are no context vectors to add");
+    }
+    if (!job.save_context.empty()) {
+      throw UsageError("--save-context: with --negative 0 there are no context vectors to save");
+    }
+  }
 }
 
 float context_weight(const TrainJob& job) {
   if (job.add_context) return *job.add_context;
+  if (job.train.negative == 0) return 0.0f;
   return job.train.merge == Merge::kCos ? kDefaultCosContextWeight : 0.0f;
 }
 
@@ -126,7 +141,7 @@ Model starting_model(const TrainJob& job, const Vocab& vocab, TrainStart start,
                      const std::atomic<bool>* cancel) {
   if (start.resume != nullptr) {
     return Model(std::move(start.resume->words), std::move(start.resume->contexts),
-                 start.resume->merge);
+                 std::move(start.resume->nodes), start.resume->merge);
   }
   Model model = make_model(vocab.size(), job.train);
   const auto dim = static_cast<std::size_t>(job.train.dim);
@@ -140,6 +155,7 @@ Model starting_model(const TrainJob& job, const Vocab& vocab, TrainStart start,
     }
     copy_rows(vocab, grow.vocab.words(), grow.words, model.words);
     copy_rows(vocab, grow.vocab.words(), grow.contexts, model.contexts);
+    // Inner nodes belong to the old vocabulary's tree: they start afresh.
     model.merge.scale = grow.merge.scale;
     model.merge.bias = grow.merge.bias;
   }

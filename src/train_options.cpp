@@ -19,6 +19,28 @@ const char* input_side_name(InputSide side) {
   return side == InputSide::kContext ? "context" : "center";
 }
 
+Architecture parse_architecture(const std::string& name) {
+  if (name == "skipgram") return Architecture::kSkipgram;
+  if (name == "cbow") return Architecture::kCbow;
+  throw UsageError("--model must be 'skipgram' or 'cbow', got '" + name + "'");
+}
+
+const char* architecture_name(Architecture model) {
+  return model == Architecture::kSkipgram ? "skipgram" : "cbow";
+}
+
+Loss parse_loss(const std::string& name) {
+  if (name == "ns") return Loss::kNegativeSampling;
+  if (name == "hs") return Loss::kHierarchicalSoftmax;
+  throw UsageError("--loss must be 'ns' or 'hs', got '" + name + "'");
+}
+
+const char* loss_name(Loss loss) { return loss == Loss::kNegativeSampling ? "ns" : "hs"; }
+
+double default_lr(Architecture model) {
+  return model == Architecture::kCbow ? kCbowLr : kSkipgramLr;
+}
+
 void validate(const TrainOptions& o) {
   require_in_range(o.dim, ranges::kDim, "--dim");
   require_in_range(o.window, ranges::kWindow, "--window");

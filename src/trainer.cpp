@@ -18,6 +18,7 @@
 #include "detail/parallel.hpp"
 #include "w2v/alias_sampler.hpp"
 #include "w2v/error.hpp"
+#include "w2v/huffman.hpp"
 #include "w2v/model_sync.hpp"
 #include "w2v/pairs.hpp"
 #include "w2v/subsampler.hpp"
@@ -35,6 +36,9 @@ constexpr double kMinLrFraction = 1e-4;
 // not drift apart. Measured on the small benchmark corpus, 2 threads, dot: every 100k to
 // 300k words kept the analogy score; every 1M words lost half a point.
 constexpr std::size_t kHotRows = 8192;
+// Hierarchical softmax: every word's path starts at the root, and the nodes near it are on
+// most paths, so they get copies too. Node rows are in descending count order.
+constexpr std::size_t kHotNodes = 1024;
 constexpr std::int64_t kMaxSyncWords = 250000;
 constexpr std::int64_t kMinSyncWords = 1000;
 
@@ -66,6 +70,8 @@ struct SharedRun {
   const TrainHooks& hooks;
   Subsampler subsampler;
   AliasSampler noise;
+  std::unique_ptr<HuffmanTree> tree;  // hierarchical softmax only
+  std::uint32_t node_base;            // out ids from here on are inner nodes
   std::vector<CorpusChunk> chunks;
   // Threads that train: no more than there are chunks, each thread costs memory.
   int team = 1;
@@ -118,6 +124,9 @@ struct SharedRun {
         hooks(h),
         subsampler(vocab.counts(), o.sample),
         noise(vocab.counts(), o.ns_exponent),
+        tree(o.loss == Loss::kHierarchicalSoftmax ? std::make_unique<HuffmanTree>(vocab.counts())
+                                                  : nullptr),
+        node_base(static_cast<std::uint32_t>(vocab.size())),
         chunks(make_chunks(c)),
         team(static_cast<int>(
             std::clamp<std::size_t>(chunks.size(), 1, static_cast<std::size_t>(o.threads)))),
@@ -309,15 +318,17 @@ class Worker {
       : run_(run),
         thread_(thread),
         generator_(run.subsampler, run.noise, run.options,
-                   Rng(run.options.seed, static_cast<std::uint64_t>(thread))),
+                   Rng(run.options.seed, static_cast<std::uint64_t>(thread)), run.tree.get()),
         dim_(static_cast<int>(run.model.words.stride())),
         learn_scale_(run.options.merge == Merge::kCos && !run.options.fixed_scale),
-        hot_contexts_(run.model.contexts, thread > 0 ? kHotRows : 0) {
+        hot_contexts_(run.model.contexts, thread > 0 ? kHotRows : 0),
+        hot_nodes_(run.model.nodes, thread > 0 ? kHotNodes : 0) {
     const std::int64_t share = run.words_per_epoch / static_cast<std::int64_t>(run.counters.size());
     sync_every_ = std::clamp<std::int64_t>(share / 16, kMinSyncWords, kMaxSyncWords);
     if (run.resume != nullptr) restore(*run.resume);
-    next_sync_ =
-        hot_contexts_.count() > 0 ? words_ + sync_every_ : std::numeric_limits<std::int64_t>::max();
+    next_sync_ = hot_contexts_.count() + hot_nodes_.count() > 0
+                     ? words_ + sync_every_
+                     : std::numeric_limits<std::int64_t>::max();
   }
 
   void train() {
@@ -442,8 +453,9 @@ class Worker {
   }
 
   void sync_hot_rows() {
-    if (hot_contexts_.count() == 0) return;
+    if (hot_contexts_.count() + hot_nodes_.count() == 0) return;
     hot_contexts_.sync(run_.model.merge);
+    hot_nodes_.sync(run_.model.merge);
     next_sync_ = words_ + sync_every_;
   }
 
@@ -451,6 +463,7 @@ class Worker {
   struct RowBlock {
     std::vector<float*> in, out;
     int positives = 0;
+    bool pooled = false;
   };
 
   void train_sentence(const std::uint32_t* ids, std::size_t size, MergeParams& merge) {
@@ -461,6 +474,7 @@ class Worker {
     // Each block's rows are fetched from memory while the previous block trains.
     bool pending = false;
     generator_.sentence(ids, size, [&](const PairBlock& block) {
+      if (block.n == 0) return;
       resolve_and_prefetch(block, next_);
       if (pending) train_rows(current_, merge);
       std::swap(current_, next_);
@@ -476,8 +490,13 @@ class Worker {
     rows.in.resize(static_cast<std::size_t>(block.m));
     rows.out.resize(static_cast<std::size_t>(block.n));
     rows.positives = block.positives;
+    rows.pooled = block.pooled;
     for (int i = 0; i < block.m; ++i) rows.in[i] = prefetch(run_.model.words.row(block.in[i]));
-    for (int j = 0; j < block.n; ++j) rows.out[j] = prefetch(hot_contexts_.row(block.out[j]));
+    for (int j = 0; j < block.n; ++j) {
+      const std::uint32_t id = block.out[j];
+      rows.out[j] = prefetch(id < run_.node_base ? hot_contexts_.row(id)
+                                                 : hot_nodes_.row(id - run_.node_base));
+    }
   }
 
   float* prefetch(float* row) const {
@@ -487,9 +506,14 @@ class Worker {
 
   void train_rows(const RowBlock& rows, MergeParams& merge) {
     detail::BlockStats stats;
-    detail::train_block(rows.in.data(), static_cast<int>(rows.in.size()), rows.out.data(),
-                        static_cast<int>(rows.out.size()), rows.positives, dim_, lr_, merge,
-                        scratch_, stats);
+    const int m = static_cast<int>(rows.in.size()), n = static_cast<int>(rows.out.size());
+    if (rows.pooled) {
+      detail::train_pooled_block(rows.in.data(), m, run_.options.cbow_mean, rows.out.data(), n,
+                                 rows.positives, dim_, lr_, merge, scratch_, stats);
+    } else {
+      detail::train_block(rows.in.data(), m, rows.out.data(), n, rows.positives, dim_, lr_, merge,
+                          scratch_, stats);
+    }
     if (!stats.finite) {
       run_.diverged.store(true);
       return;
@@ -509,6 +533,7 @@ class Worker {
   int dim_;
   bool learn_scale_;
   detail::HotRows hot_contexts_;  // none for thread 0, which trains the shared rows
+  detail::HotRows hot_nodes_;
   detail::BlockScratch scratch_;
   std::int64_t sync_every_ = 0, next_sync_ = 0;
   RowBlock current_, next_;
@@ -612,7 +637,8 @@ Model make_model(std::size_t vocab_size, const TrainOptions& options) {
     init.context_range = options.cos_init;
     init.row_norm = options.cos_init;
   }
-  return Model(vocab_size, static_cast<std::size_t>(options.dim), merge, init, options.seed);
+  return Model(vocab_size, static_cast<std::size_t>(options.dim), merge, init, options.seed,
+               options.loss == Loss::kHierarchicalSoftmax);
 }
 
 TrainStats train(Model& model, const CorpusView& corpus, const Vocab& vocab,
@@ -622,14 +648,25 @@ TrainStats train(Model& model, const CorpusView& corpus, const Vocab& vocab,
   if (corpus.vocab_size > vocab.size()) {
     throw std::logic_error("train: the corpus view's vocabulary is larger than the vocabulary");
   }
+  if (options.loss == Loss::kHierarchicalSoftmax) {
+    if (model.nodes.rows() != vocab.size()) {
+      throw std::logic_error("train: hierarchical softmax needs a node row per word");
+    }
+    if (vocab.size() < 2) {
+      throw Error(
+          "cannot train hierarchical softmax on a vocabulary of one word: lower "
+          "--min-count or give more text");
+    }
+  }
   SharedRun run(model, corpus, vocab, options, hooks, resume);
   std::unique_ptr<ModelSync> sync;
   if (hooks.ranks != nullptr && hooks.ranks->size() > 1) {
     if (hooks.checkpoint || resume != nullptr) {
       throw std::logic_error("train: checkpoints and resumed runs are for one process");
     }
-    sync = std::make_unique<ModelSync>(*hooks.ranks,
-                                       std::vector<Matrix*>{&model.words, &model.contexts});
+    std::vector<Matrix*> matrices{&model.words, &model.contexts};
+    if (model.nodes.rows() > 0) matrices.push_back(&model.nodes);
+    sync = std::make_unique<ModelSync>(*hooks.ranks, matrices);
     run.ranks = hooks.ranks->size();
     hooks.ranks->sum(&run.all_words_per_epoch, 1);
     run.total_words = run.all_words_per_epoch * options.epochs;
@@ -674,7 +711,8 @@ TrainStats train(Model& model, const CorpusView& corpus, const Vocab& vocab,
   }
   if (!run.stop.load()) run.report(Clock::now());
   if (run.diverged.load() || !model.words.all_finite() || !model.contexts.all_finite() ||
-      !std::isfinite(model.merge.scale) || !std::isfinite(model.merge.bias)) {
+      !model.nodes.all_finite() || !std::isfinite(model.merge.scale) ||
+      !std::isfinite(model.merge.bias)) {
     throw Diverged(diverged_message(options));
   }
   TrainStats stats;

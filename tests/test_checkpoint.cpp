@@ -47,13 +47,24 @@ TEST_SUITE("checkpoint") {
     corpus.inputs = {dir.file("c.txt")};
     corpus.vocab.min_count = 1;
     const w2v::PreparedCorpus prepared = w2v::prepare_corpus(corpus, 1);
-    for (const w2v::Merge merge : {w2v::Merge::kCos, w2v::Merge::kDot}) {
-      CAPTURE(w2v::merge_name(merge));
+    struct Setting {
+      w2v::Merge merge;
+      w2v::Architecture model;
+      w2v::Loss loss;
+    };
+    for (const Setting& setting :
+         {Setting{w2v::Merge::kCos, w2v::Architecture::kSkipgram, w2v::Loss::kNegativeSampling},
+          Setting{w2v::Merge::kDot, w2v::Architecture::kSkipgram, w2v::Loss::kNegativeSampling},
+          Setting{w2v::Merge::kCos, w2v::Architecture::kCbow, w2v::Loss::kHierarchicalSoftmax}}) {
+      CAPTURE(w2v::merge_name(setting.merge));
+      CAPTURE(w2v::architecture_name(setting.model));
       w2v::TrainOptions options;
       options.threads = 1;
       options.epochs = 3;
       options.dim = 16;
-      options.merge = merge;
+      options.merge = setting.merge;
+      options.model = setting.model;
+      options.loss = setting.loss;
       w2v::Model whole = w2v::make_model(prepared.vocab.size(), options);
       w2v::TrainState whole_state;
       w2v::train(whole, prepared.view(), prepared.vocab, options, {}, nullptr, &whole_state);
@@ -61,7 +72,7 @@ TEST_SUITE("checkpoint") {
 
       // The same run, with a checkpoint every few thousand words kept in memory.
       struct Saved {
-        w2v::Matrix words, contexts;
+        w2v::Matrix words, contexts, nodes;
         w2v::MergeParams merge;
         w2v::TrainState state;
       };
@@ -70,10 +81,14 @@ TEST_SUITE("checkpoint") {
       hooks.checkpoint_words = 9000;
       hooks.checkpoint = [&](const w2v::Model& m, const w2v::TrainState& s) {
         Saved copy{w2v::Matrix(m.words.rows(), m.words.cols()),
-                   w2v::Matrix(m.contexts.rows(), m.contexts.cols()), m.merge, s};
+                   w2v::Matrix(m.contexts.rows(), m.contexts.cols()),
+                   w2v::Matrix(m.nodes.rows(), m.nodes.cols()), m.merge, s};
         for (std::size_t r = 0; r < m.words.rows(); ++r) {
           std::memcpy(copy.words.row(r), m.words.row(r), m.words.cols() * sizeof(float));
           std::memcpy(copy.contexts.row(r), m.contexts.row(r), m.words.cols() * sizeof(float));
+        }
+        for (std::size_t r = 0; r < m.nodes.rows(); ++r) {
+          std::memcpy(copy.nodes.row(r), m.nodes.row(r), m.nodes.cols() * sizeof(float));
         }
         saved.push_back(std::move(copy));
       };
@@ -84,10 +99,12 @@ TEST_SUITE("checkpoint") {
       for (const std::size_t k : {std::size_t{0}, saved.size() / 2, saved.size() - 1}) {
         CAPTURE(k);
         CHECK(!saved[k].state.finished());
-        w2v::Model resumed(std::move(saved[k].words), std::move(saved[k].contexts), saved[k].merge);
+        w2v::Model resumed(std::move(saved[k].words), std::move(saved[k].contexts),
+                           std::move(saved[k].nodes), saved[k].merge);
         w2v::train(resumed, prepared.view(), prepared.vocab, options, {}, &saved[k].state);
         CHECK(same(resumed.words, whole.words));
         CHECK(same(resumed.contexts, whole.contexts));
+        CHECK(same(resumed.nodes, whole.nodes));
         CHECK(resumed.merge.scale == whole.merge.scale);
       }
       // A state of another corpus is refused.
@@ -105,6 +122,9 @@ TEST_SUITE("checkpoint") {
     job.train.lr = 0.0123456789;
     job.train.seed = 18446744073709551615ull;
     job.train.merge = w2v::Merge::kDot;
+    job.train.model = w2v::Architecture::kCbow;
+    job.train.cbow_mean = false;
+    job.train.loss = w2v::Loss::kHierarchicalSoftmax;
     job.add_context = 0.25f;
     job.format = w2v::VectorFormat::kBinary;
     job.output = "out/v.bin";
@@ -117,6 +137,9 @@ TEST_SUITE("checkpoint") {
       CHECK(a[i].text == b[i].text);
     }
     CHECK(back.train.lr == job.train.lr);
+    CHECK(back.train.model == w2v::Architecture::kCbow);
+    CHECK(!back.train.cbow_mean);
+    CHECK(back.train.loss == w2v::Loss::kHierarchicalSoftmax);
     CHECK_THROWS_AS(w2v::set_job_option(back, "dim", "x"), w2v::Error);
     CHECK_THROWS_AS(w2v::set_job_option(back, "no-such", "1"), w2v::Error);
 
@@ -124,16 +147,18 @@ TEST_SUITE("checkpoint") {
     write_file(dir.file("c.txt"), w2v::test::planted_corpus(300, 5));
     const auto r = w2v_in(dir,
                           "train c.txt -o v.txt --dim 8 --epochs 1 --min-count 1 -q "
-                          "--threads 1 --checkpoint k.w2vk");
+                          "--threads 1 --checkpoint k.w2vk --loss hs");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     const w2v::Checkpoint c = w2v::read_checkpoint(dir.file("k.w2vk"));
+    CHECK(c.job.train.loss == w2v::Loss::kHierarchicalSoftmax);
+    CHECK(c.nodes.rows() == c.vocab.size());
     CHECK(c.job.corpus.inputs == std::vector<std::string>{dir.file("c.txt")});  // absolute
     CHECK(c.job.train.dim == 8);
     CHECK(c.state.finished());
     CHECK(c.words.cols() == 8);
     CHECK(c.words.rows() == c.vocab.size());
     const std::string bytes = read_file(dir.file("k.w2vk"));
-    for (const char* section : {"job", "state", "vocab_words", "words", "contexts"}) {
+    for (const char* section : {"job", "state", "vocab_words", "words", "contexts", "nodes"}) {
       CAPTURE(std::string(section));
       const w2v::SectionFile file(dir.file("k.w2vk"), w2v::kCheckpointMagic,
                                   w2v::kCheckpointVersion, "checkpoint");

@@ -1,5 +1,5 @@
-// kernels: the batched SGD step train_block against its scalar, double-precision reference
-// train_block_reference, and the accuracy of fast_exp and fast_log.
+// kernels: the batched SGD steps train_block and train_pooled_block (CBOW) against their
+// scalar, double-precision references, and the accuracy of fast_exp and fast_log.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -85,8 +85,9 @@ struct Case {
 // Runs both kernels on the same seeded rows and checks that they agree.
 // variant 1 uses other merge parameters and larger vectors; variant 2 (cos) caps row norms
 // near their typical length, so that some updated rows are scaled back and some are not.
+// CBOW's pooled step when `pooled`: the mean of the input rows when `mean`, else the sum.
 void compare_kernels(Merge merge, int variant, float lr, const Case& c, std::uint64_t seed,
-                     w2v::detail::BlockScratch& scratch) {
+                     w2v::detail::BlockScratch& scratch, bool pooled = false, bool mean = true) {
   // Contexts random too (not word2vec.c's zeros), so every term of the update is exercised.
   const float range = variant == 1 ? 0.8f : 0.5f;
   Rows rows(32, 64, seed, range, range);
@@ -108,10 +109,17 @@ void compare_kernels(Merge merge, int variant, float lr, const Case& c, std::uin
   auto in_a = pointers(rows.words_a, in_ids), out_a = pointers(rows.contexts_a, out_ids);
   auto in_b = pointers(rows.words_b, in_ids), out_b = pointers(rows.contexts_b, out_ids);
   w2v::detail::BlockStats fast, ref;
-  w2v::detail::train_block(in_a.data(), c.m, out_a.data(), c.n, c.positives, dim, lr, params,
-                           scratch, fast);
-  w2v::detail::train_block_reference(in_b.data(), c.m, out_b.data(), c.n, c.positives, dim, lr,
-                                     params, ref);
+  if (pooled) {
+    w2v::detail::train_pooled_block(in_a.data(), c.m, mean, out_a.data(), c.n, c.positives, dim, lr,
+                                    params, scratch, fast);
+    w2v::detail::train_pooled_block_reference(in_b.data(), c.m, mean, out_b.data(), c.n,
+                                              c.positives, dim, lr, params, ref);
+  } else {
+    w2v::detail::train_block(in_a.data(), c.m, out_a.data(), c.n, c.positives, dim, lr, params,
+                             scratch, fast);
+    w2v::detail::train_block_reference(in_b.data(), c.m, out_b.data(), c.n, c.positives, dim, lr,
+                                       params, ref);
+  }
   const std::string merge_name = w2v::merge_name(merge);
   CAPTURE(merge_name);
   CAPTURE(variant);
@@ -120,6 +128,8 @@ void compare_kernels(Merge merge, int variant, float lr, const Case& c, std::uin
   CAPTURE(c.n);
   CAPTURE(c.positives);
   CAPTURE(c.repeats);
+  CAPTURE(pooled);
+  CAPTURE(mean);
   REQUIRE(fast.finite);
   REQUIRE(ref.finite);
   // The step did something: the rows moved from their start.
@@ -131,7 +141,7 @@ void compare_kernels(Merge merge, int variant, float lr, const Case& c, std::uin
   CHECK(max_difference(rows.contexts_a, rows.contexts_b) <= 1e-5);
   CHECK(padding_is_zero(rows.words_a));
   CHECK(padding_is_zero(rows.contexts_a));
-  CHECK(fast.pairs == static_cast<std::int64_t>(c.m) * c.n);
+  CHECK(fast.pairs == static_cast<std::int64_t>(pooled ? 1 : c.m) * c.n);
   CHECK(ref.pairs == fast.pairs);
   // Loss and gradients summed over the block: 1e-5 per pair.
   const double mn = static_cast<double>(fast.pairs);
@@ -178,6 +188,27 @@ TEST_SUITE("kernels") {
       }
     }
     CHECK(blocks == 3 * 2 * (15 - 3) + 2 * 2 * 15);
+  }
+
+  TEST_CASE("train_pooled_block (CBOW, mean and sum) matches its reference") {
+    w2v::detail::BlockScratch scratch;
+    int blocks = 0;
+    for (const Merge merge : {Merge::kCos, Merge::kDot}) {
+      for (const int variant : {0, 1, 2}) {
+        if (merge == Merge::kDot && variant == 2) continue;
+        for (const bool mean : {true, false}) {
+          for (const float lr : {0.05f, 0.2f}) {
+            for (std::size_t k = 0; k < all_cases().size(); ++k) {
+              compare_kernels(merge, variant, lr, all_cases()[k],
+                              1000 * k + 10 * variant + (merge == Merge::kCos) + 5 * mean, scratch,
+                              true, mean);
+              ++blocks;
+            }
+          }
+        }
+      }
+    }
+    CHECK(blocks == 5 * 2 * 2 * 15);
   }
 
   TEST_CASE("cos: repeated output rows (a noise word drawn twice) match the reference") {

@@ -120,10 +120,30 @@ void score(const w2v::Model& model, const w2v::Vocab& vocab, Outcome& out) {
   out.worst_word = scored.worst;
 }
 
-Outcome train_and_score(w2v::Merge merge, int threads, bool batch) {
+// The model and loss of a run besides skip-gram with negative sampling.
+struct Variant {
+  w2v::Architecture model = w2v::Architecture::kSkipgram;
+  w2v::Loss loss = w2v::Loss::kNegativeSampling;
+  int negative = 5;
+};
+
+w2v::TrainOptions with_variant(w2v::TrainOptions options, const Variant& v) {
+  options.model = v.model;
+  options.loss = v.loss;
+  options.negative = v.negative;
+  if (v.model == w2v::Architecture::kCbow) options.lr = w2v::kCbowLr;
+  return options;
+}
+
+std::string variant_name(const Variant& v) {
+  return std::string(w2v::architecture_name(v.model)) + " " + w2v::loss_name(v.loss) +
+         " negative " + std::to_string(v.negative);
+}
+
+Outcome train_and_score(w2v::Merge merge, int threads, bool batch, const Variant& variant) {
   const auto start = std::chrono::steady_clock::now();
   const Encoded planted = encode_planted();
-  const w2v::TrainOptions options = learning_options(merge, threads, batch);
+  const w2v::TrainOptions options = with_variant(learning_options(merge, threads, batch), variant);
   w2v::Model model = w2v::make_model(planted.vocab.size(), options);
   Outcome out;
   out.corpus_words = planted.corpus.words;
@@ -133,16 +153,20 @@ Outcome train_and_score(w2v::Merge merge, int threads, bool batch) {
   return out;
 }
 
-void check_learns(w2v::Merge merge, int threads, bool batch) {
-  const Outcome o = train_and_score(merge, threads, batch);
+void check_learns(w2v::Merge merge, int threads, bool batch, const Variant& variant = {}) {
+  const Outcome o = train_and_score(merge, threads, batch, variant);
+  CAPTURE(variant_name(variant));
   CAPTURE(o.neighbours_in_topic);
   CAPTURE(o.worst_word);
   CAPTURE(o.stats.final_loss);
   CAPTURE(o.seconds);
-  MESSAGE(std::string(w2v::merge_name(merge))
-          << ", " << threads << " thread(s), batch_negatives " << std::string(batch ? "on" : "off")
-          << ": " << o.neighbours_in_topic * 100 << "% of neighbours in topic (worst word "
-          << o.worst_word << "/5), final loss " << o.stats.final_loss << ", " << o.seconds << " s");
+  MESSAGE(variant_name(variant) << ", " << std::string(w2v::merge_name(merge)) << ", " << threads
+                                << " thread(s), batch_negatives "
+                                << std::string(batch ? "on" : "off") << ": "
+                                << o.neighbours_in_topic * 100
+                                << "% of neighbours in topic (worst word " << o.worst_word
+                                << "/5), final loss " << o.stats.final_loss << ", " << o.seconds
+                                << " s");
   CHECK(o.neighbours_in_topic >= 0.9);
   CHECK(std::isfinite(o.stats.final_loss));
   CHECK(o.stats.pairs > 0);
@@ -186,9 +210,9 @@ std::vector<float> train_small(w2v::Merge merge, bool batch, std::uint64_t seed)
 
 // Trains the planted corpus on `ranks` ranks (threads standing for processes), each on its
 // share, one thread each; checks what every rank must agree on and scores rank 0's model.
-Outcome train_on_ranks(int ranks, w2v::Merge merge) {
+Outcome train_on_ranks(int ranks, w2v::Merge merge, const Variant& variant = {}) {
   const Encoded planted = encode_planted();
-  const w2v::TrainOptions options = learning_options(merge, 1, true);
+  const w2v::TrainOptions options = with_variant(learning_options(merge, 1, true), variant);
   const auto vocab_size = static_cast<std::uint32_t>(planted.vocab.size());
   const w2v::CorpusView whole = w2v::view_of(planted.corpus, vocab_size);
   std::vector<w2v::Model> models;
@@ -214,6 +238,9 @@ Outcome train_on_ranks(int ranks, w2v::Merge merge) {
         worst = std::max(worst, std::abs(models[0].words.row(i)[d] - models[r].words.row(i)[d]));
         worst =
             std::max(worst, std::abs(models[0].contexts.row(i)[d] - models[r].contexts.row(i)[d]));
+        if (models[0].nodes.rows() > 0) {
+          worst = std::max(worst, std::abs(models[0].nodes.row(i)[d] - models[r].nodes.row(i)[d]));
+        }
       }
     }
     CHECK(worst < 1e-5f);
@@ -245,6 +272,13 @@ TEST_SUITE("learning") {
     }
   }
 
+  TEST_CASE("2 ranks, CBOW with hierarchical softmax: the node rows are averaged too") {
+    const Variant cbow_hs{w2v::Architecture::kCbow, w2v::Loss::kHierarchicalSoftmax, 0};
+    const Outcome o = train_on_ranks(2, w2v::Merge::kCos, cbow_hs);
+    CHECK(o.neighbours_in_topic >= 0.9);
+    CHECK(o.stats.words == 5 * o.corpus_words);
+  }
+
   TEST_CASE("one thread: the vectors are a function of the corpus and the seed") {
     for (const auto merge : {w2v::Merge::kCos, w2v::Merge::kDot}) {
       for (const bool batch : {true, false}) {
@@ -273,5 +307,38 @@ TEST_SUITE("learning") {
   }
   TEST_CASE("dot merge, 2 threads, batch_negatives off") {
     check_learns(w2v::Merge::kDot, 2, false);
+  }
+
+  // CBOW and hierarchical softmax, each merge, 2 threads.
+  TEST_CASE("cbow with negative sampling, cos and dot") {
+    for (const auto merge : {w2v::Merge::kCos, w2v::Merge::kDot}) {
+      check_learns(merge, 2, true, {w2v::Architecture::kCbow, w2v::Loss::kNegativeSampling, 5});
+    }
+  }
+  TEST_CASE("cbow summing the context vectors") {
+    // --cbow-mean off: the sum's larger steps want a smaller rate, as in word2vec.c.
+    const Encoded planted = encode_planted();
+    w2v::TrainOptions options =
+        with_variant(learning_options(w2v::Merge::kDot, 2, true), {w2v::Architecture::kCbow});
+    options.cbow_mean = false;
+    options.lr = 0.01;
+    w2v::Model model = w2v::make_model(planted.vocab.size(), options);
+    w2v::train(model, planted.corpus, planted.vocab, options);
+    Outcome out;
+    score(model, planted.vocab, out);
+    CHECK(out.neighbours_in_topic >= 0.9);
+  }
+  TEST_CASE("hierarchical softmax alone, skipgram and cbow, cos and dot") {
+    for (const auto model : {w2v::Architecture::kSkipgram, w2v::Architecture::kCbow}) {
+      for (const auto merge : {w2v::Merge::kCos, w2v::Merge::kDot}) {
+        check_learns(merge, 2, true, {model, w2v::Loss::kHierarchicalSoftmax, 0});
+      }
+    }
+  }
+  TEST_CASE("hierarchical softmax and negative sampling at once, one pair at a time") {
+    check_learns(w2v::Merge::kCos, 2, false,
+                 {w2v::Architecture::kSkipgram, w2v::Loss::kHierarchicalSoftmax, 3});
+    check_learns(w2v::Merge::kDot, 1, true,
+                 {w2v::Architecture::kCbow, w2v::Loss::kHierarchicalSoftmax, 3});
   }
 }

@@ -30,6 +30,7 @@ struct Checkpoint {
   std::vector<CacheInput> inputs;  // the text inputs' identities ("-" for standard input)
   Vocab vocab;
   Matrix words, contexts;
+  Matrix nodes;  // hierarchical softmax only
   MergeParams merge;
   TrainState state;
 };

@@ -49,17 +49,24 @@ void set_row_norms(Matrix& m, float norm);
 // place, so that no third matrix is held. Zero rows stay zero.
 void add_unit_rows(Matrix& words, const Matrix& contexts, float context_weight);
 
-// The trainable state: input (word) and output (context) vectors plus the cos merge's
-// scale and bias.
+// The trainable state: input (word) and output (context) vectors, the inner-node vectors
+// of hierarchical softmax, and the cos merge's scale and bias.
 struct Model {
+  // `with_nodes`: also a node matrix, started like the context vectors.
   Model(std::size_t vocab_size, std::size_t dim, const MergeParams& merge, const ModelInit& init,
-        std::uint64_t seed);
+        std::uint64_t seed, bool with_nodes = false);
   // A model as it stood (a checkpoint's).
-  Model(Matrix words_, Matrix contexts_, const MergeParams& merge_)
-      : words(std::move(words_)), contexts(std::move(contexts_)), merge(merge_) {}
+  Model(Matrix words_, Matrix contexts_, Matrix nodes_, const MergeParams& merge_)
+      : words(std::move(words_)),
+        contexts(std::move(contexts_)),
+        nodes(std::move(nodes_)),
+        merge(merge_) {}
 
   Matrix words;
   Matrix contexts;
+  // Hierarchical softmax: row n is inner node n of the HuffmanTree (huffman.hpp); as many
+  // rows as words (one spare), so that every matrix has the same rows. Empty otherwise.
+  Matrix nodes;
   MergeParams merge;
 };
 

@@ -16,18 +16,42 @@ enum class InputSide { kContext, kCenter };
 InputSide parse_input_side(const std::string& name);
 const char* input_side_name(InputSide side);
 
+// What predicts what.
+//   skipgram: each context word predicts the centre word (or the reverse, InputSide).
+//   cbow:     the window's context words, pooled (their mean or sum), predict the centre
+//             word; as in word2vec.c, each context row then takes the whole step of the
+//             pooled vector.
+enum class Architecture { kSkipgram, kCbow };
+
+Architecture parse_architecture(const std::string& name);
+const char* architecture_name(Architecture model);
+
+// How the predicted word is scored.
+//   ns: negative sampling: the word against `negative` noise words.
+//   hs: hierarchical softmax: the inner nodes on the word's path in a Huffman tree over
+//       the vocabulary, each a binary choice; with negative > 0, both at once (word2vec.c).
+enum class Loss { kNegativeSampling, kHierarchicalSoftmax };
+
+Loss parse_loss(const std::string& name);
+const char* loss_name(Loss loss);
+
+// word2vec.c's initial learning rates.
+inline constexpr double kSkipgramLr = 0.025;
+inline constexpr double kCbowLr = 0.05;
+double default_lr(Architecture model);
+
 // Every core the process may use.
 int default_thread_count();
 
 // Everything the SGD trainer needs, with word2vec.c's defaults. validate() runs once at
 // the library's entry points.
 struct TrainOptions {
-  int dim = 100;              // vector size
-  int window = 5;             // maximum half-window; each centre draws 1..window
-  int negative = 5;           // noise words per observed pair
+  int dim = 100;     // vector size
+  int window = 5;    // maximum half-window; each centre draws 1..window
+  int negative = 5;  // noise words per observed pair (training: 0 only with hs)
   double ns_exponent = 0.75;  // noise distribution: unigram counts to this power
   double sample = 1e-3;       // subsampling threshold; 0 keeps every word
-  double lr = 0.025;          // initial learning rate, falling linearly to lr * 1e-4
+  double lr = kSkipgramLr;    // initial learning rate, falling linearly to lr * 1e-4
   int epochs = 5;
   int threads = default_thread_count();
   std::uint64_t seed = 1;
@@ -50,7 +74,11 @@ struct TrainOptions {
   // Share the noise words of a centre word across its window and update the block of
   // pairs as small matrix products (HogBatch); off trains one pair at a time.
   bool batch_negatives = true;
-  InputSide input_side = InputSide::kContext;
+  InputSide input_side = InputSide::kContext;  // skipgram only
+
+  Architecture model = Architecture::kSkipgram;
+  bool cbow_mean = true;  // cbow: the mean of the context rows; false: their sum
+  Loss loss = Loss::kNegativeSampling;
 };
 
 // Throws UsageError naming the first option out of range.

@@ -130,6 +130,10 @@ void run(TrainJob job, const TrainFlags& flags, const CLI::App& command, const C
   if (context.ranks != nullptr && context.ranks->rank() != 0) spdlog::set_level(spdlog::level::off);
   check_stdin_once(flags.config, job.corpus);
   apply_sampling_flags(flags.sampling, job.train);
+  job.train.model = parse_architecture(flags.model);
+  job.train.cbow_mean = flags.cbow_mean == "on";
+  job.train.loss = parse_loss(flags.loss);
+  if (command.count("--lr") == 0) job.train.lr = default_lr(job.train.model);
   if (!flags.format.empty()) job.format = parse_vector_format(flags.format);
   if (!flags.checkpoint_every.empty()) {
     const CheckedInterval every = check_interval(flags.checkpoint_every);
@@ -196,6 +200,17 @@ void add_train_options(CLI::App* cmd, TrainJob* job, TrainFlags* flags) {
       ->type_name("FLOAT in " + ranges::kAddContext.describe());
   cmd->add_option("--save-vocab", job->save_vocab, "Also write the vocabulary (`word count`)");
   add_number_option(*cmd, "--dim", job->train.dim, ranges::kDim, "Vector size");
+  cmd->add_option("--model", flags->model,
+                  "skipgram: each context word predicts the centre word; cbow: the mean of "
+                  "the window's context words predicts it (word2vec.c's -cbow 1)")
+      ->check(CLI::IsMember({"skipgram", "cbow"}));
+  cmd->add_option("--cbow-mean", flags->cbow_mean,
+                  "cbow: pool the context vectors by their mean (on) or sum (off)")
+      ->check(CLI::IsMember({"on", "off"}));
+  cmd->add_option("--loss", flags->loss,
+                  "ns: negative sampling; hs: hierarchical softmax over a Huffman tree (with "
+                  "--negative 0 alone, otherwise both)")
+      ->check(CLI::IsMember({"ns", "hs"}));
   add_sampling_options(*cmd, job->train, flags->sampling);
   cmd->add_option("--merge", flags->sampling.merge,
                   "cos: scaled cosine similarity + sigmoid (Keras Dot(normalize=True)); dot: "
@@ -213,7 +228,8 @@ void add_train_options(CLI::App* cmd, TrainJob* job, TrainFlags* flags) {
                     "cos: after each step, vectors longer than this are scaled back (0: no "
                     "limit)");
   add_number_option(*cmd, "--lr", job->train.lr, ranges::kLearningRate,
-                    "Initial learning rate (falls linearly to lr * 1e-4)");
+                    "Initial learning rate, falling linearly to lr * 1e-4 (default: 0.025, "
+                    "0.05 with --model cbow)");
   add_number_option(*cmd, "--epochs", job->train.epochs, ranges::kEpochs, "Passes over the corpus");
   add_number_option(*cmd, "--threads", job->train.threads, ranges::kThreads,
                     "Training threads (default: every core)");

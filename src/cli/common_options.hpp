@@ -42,6 +42,9 @@ void apply_config_text(CLI::App& command, const std::string& text, const std::st
 // What `train` reads besides its TrainJob: the string-valued and logging flags.
 struct TrainFlags {
   SamplingFlags sampling;
+  std::string model = "skipgram";
+  std::string cbow_mean = "on";
+  std::string loss = "ns";
   std::string format;
   std::string config;
   std::string checkpoint_every;  // an interval (check_interval); empty: the job's default

@@ -104,6 +104,17 @@ float fast_exp(float x) { return exp_approx(x); }
 float fast_log(float x) { return log_approx(x); }
 
 namespace {
+// The norm limit in double precision, for the references.
+void reference_cap(float* row, int dim, const MergeParams& merge) {
+  if (merge.merge != Merge::kCos || merge.max_norm <= 0.0f) return;
+  const double max_norm = merge.max_norm;
+  double sq = 0;
+  for (int d = 0; d < dim; ++d) sq += double(row[d]) * row[d];
+  if (sq > max_norm * max_norm) {
+    for (int d = 0; d < dim; ++d) row[d] = static_cast<float>(row[d] * max_norm / std::sqrt(sq));
+  }
+}
+
 // 16 spare floats let the start be moved to a 64-byte boundary.
 float* aligned_rows(std::vector<float>& storage, int rows, int dim) {
   float* p = sized(storage, static_cast<std::size_t>(rows) * dim + 16);
@@ -114,6 +125,7 @@ float* aligned_rows(std::vector<float>& storage, int rows, int dim) {
 
 float* BlockScratch::delta(int m, int dim) { return aligned_rows(delta_storage, m, dim); }
 float* BlockScratch::out_delta(int n, int dim) { return aligned_rows(out_delta_storage, n, dim); }
+float* BlockScratch::pooled(int dim) { return aligned_rows(pooled_storage, 2, dim); }
 
 // One clone per vector ISA, picked once when the program loads, so a portable build
 // still runs the AVX2 or AVX-512 code on a machine that has it.
@@ -253,6 +265,68 @@ void train_block(float* const* in, int m, float* const* out, int n, int positive
   }
 }
 
+W2V_VECTOR_CLONES
+void train_pooled_block(float* const* in, int m, bool mean, float* const* out, int n, int positives,
+                        int dim, float lr, const MergeParams& merge, BlockScratch& scratch,
+                        BlockStats& stats) {
+  float* h = scratch.pooled(dim);
+  float* before = h + dim;
+  const float weight = mean ? 1.0f / static_cast<float>(m) : 1.0f;
+#pragma omp simd aligned(h : 64)
+  for (int d = 0; d < dim; ++d) h[d] = 0.0f;
+  for (int i = 0; i < m; ++i) axpy(weight, in[i], h, dim);
+  std::memcpy(before, h, sizeof(float) * static_cast<std::size_t>(dim));
+  // h is a scratch row: its step is taken out before any norm limit applies to it.
+  MergeParams uncapped = merge;
+  uncapped.max_norm = 0.0f;
+  float* const pooled[] = {h};
+  train_block(pooled, 1, out, n, positives, dim, lr, uncapped, scratch, stats);
+  if (!stats.finite) return;
+#pragma omp simd aligned(h, before : 64)
+  for (int d = 0; d < dim; ++d) h[d] -= before[d];
+  for (int i = 0; i < m; ++i) axpy(1.0f, h, in[i], dim);
+  if (merge.merge == Merge::kCos && merge.max_norm > 0.0f) {
+    for (int i = 0; i < m; ++i) cap_norm(in[i], dim, merge.max_norm);
+    for (int j = 0; j < n; ++j) cap_norm(out[j], dim, merge.max_norm);
+  }
+}
+
+void train_pooled_block_reference(float* const* in, int m, bool mean, float* const* out, int n,
+                                  int positives, int dim, float lr, const MergeParams& merge,
+                                  BlockStats& stats) {
+  std::vector<float> h(static_cast<std::size_t>(dim), 0.0f);
+  for (int d = 0; d < dim; ++d) {
+    double sum = 0;
+    for (int i = 0; i < m; ++i) sum += in[i][d];
+    h[d] = static_cast<float>(mean ? sum / m : sum);
+  }
+  std::vector<double> dh(static_cast<std::size_t>(dim), 0.0);
+  std::vector<std::vector<double>> dout(n, std::vector<double>(dim, 0.0));
+  for (int j = 0; j < n; ++j) {
+    const PairGradient g = merge_gradient(merge, h.data(), out[j], dim, j < positives ? 1 : 0);
+    if (!std::isfinite(merge_logit(merge, h.data(), out[j], dim)) || !std::isfinite(g.loss)) {
+      stats.finite = false;
+      return;
+    }
+    for (int d = 0; d < dim; ++d) {
+      dh[d] -= lr * g.du[d];
+      dout[j][d] -= lr * g.dv[d];
+    }
+    stats.loss += g.loss;
+    stats.pairs += 1;
+    stats.scale_ascent -= g.dscale;
+    stats.bias_ascent -= g.dbias;
+  }
+  for (int i = 0; i < m; ++i) {
+    for (int d = 0; d < dim; ++d) in[i][d] += static_cast<float>(dh[d]);
+  }
+  for (int j = 0; j < n; ++j) {
+    for (int d = 0; d < dim; ++d) out[j][d] += static_cast<float>(dout[j][d]);
+  }
+  for (int i = 0; i < m; ++i) reference_cap(in[i], dim, merge);
+  for (int j = 0; j < n; ++j) reference_cap(out[j], dim, merge);
+}
+
 void train_block_reference(float* const* in, int m, float* const* out, int n, int positives,
                            int dim, float lr, const MergeParams& merge, BlockStats& stats) {
   std::vector<std::vector<double>> din(m, std::vector<double>(dim, 0.0));
@@ -280,19 +354,8 @@ void train_block_reference(float* const* in, int m, float* const* out, int n, in
   for (int j = 0; j < n; ++j) {
     for (int d = 0; d < dim; ++d) out[j][d] += static_cast<float>(dout[j][d]);
   }
-  if (merge.merge == Merge::kCos && merge.max_norm > 0.0f) {
-    const double max_norm = merge.max_norm;
-    auto cap = [dim, max_norm](float* row) {
-      double sq = 0;
-      for (int d = 0; d < dim; ++d) sq += double(row[d]) * row[d];
-      if (sq > max_norm * max_norm) {
-        for (int d = 0; d < dim; ++d)
-          row[d] = static_cast<float>(row[d] * max_norm / std::sqrt(sq));
-      }
-    };
-    for (int i = 0; i < m; ++i) cap(in[i]);
-    for (int j = 0; j < n; ++j) cap(out[j]);
-  }
+  for (int i = 0; i < m; ++i) reference_cap(in[i], dim, merge);
+  for (int j = 0; j < n; ++j) reference_cap(out[j], dim, merge);
 }
 
 }  // namespace w2v::detail

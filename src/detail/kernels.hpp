@@ -20,9 +20,10 @@ struct BlockStats {
 struct BlockScratch {
   std::vector<float> logits, cosines, coefficients, labels;
   std::vector<float> in_inverse_norm, out_inverse_norm, in_shrink, out_shrink, in_pull, out_pull;
-  std::vector<float> delta_storage, out_delta_storage;
+  std::vector<float> delta_storage, out_delta_storage, pooled_storage;
   float* delta(int m, int dim);  // m rows of dim floats, 64-byte aligned
   float* out_delta(int n, int dim);
+  float* pooled(int dim);  // two rows
 };
 
 // One SGD step on the m x n block of pairs (in[i], out[j]): every input row (a word
@@ -37,6 +38,19 @@ void train_block(float* const* in, int m, float* const* out, int n, int positive
 // The same step computed pair by pair from merge_gradient, in double precision.
 void train_block_reference(float* const* in, int m, float* const* out, int n, int positives,
                            int dim, float lr, const MergeParams& merge, BlockStats& stats);
+
+// CBOW's step: the m input rows are pooled into one, h = their mean (`mean`) or sum, h is
+// trained against the n output rows as train_block trains one input row, and each input
+// row then takes h's whole step (word2vec.c's update, for the mean as for the sum; a row
+// that repeats takes it once per place). The same conditions on the rows as train_block.
+void train_pooled_block(float* const* in, int m, bool mean, float* const* out, int n, int positives,
+                        int dim, float lr, const MergeParams& merge, BlockScratch& scratch,
+                        BlockStats& stats);
+
+// The same step from merge_gradient, in double precision.
+void train_pooled_block_reference(float* const* in, int m, bool mean, float* const* out, int n,
+                                  int positives, int dim, float lr, const MergeParams& merge,
+                                  BlockStats& stats);
 
 // The norm limit train_block applies after each step: with the cos merge and max_norm > 0,
 // a row (dim floats, as above) longer than max_norm is scaled back to it; otherwise nothing.
