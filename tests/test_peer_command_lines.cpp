@@ -302,6 +302,9 @@ TEST_SUITE("peer command lines") {
          "-train ...`)"},
         {"train c.txt -o v.txt --xyzzy 5",
          "The following argument was not expected: --xyzzy (see --help)"},
+        {"plot map v.txt -method pca",
+         "The following argument was not expected: -method (did you mean --method?)"},
+        {"plot mapp v.txt", "unknown command 'mapp' (did you mean map?)"},
         {"nearset v.txt king", "unknown command 'nearset' (did you mean nearest?)"},
         {"word2vek -train c.txt", "unknown command 'word2vek' (did you mean word2vec?)"},
         {"qwertyuiop", "unknown command 'qwertyuiop' (see --help)"},
@@ -318,7 +321,13 @@ TEST_SUITE("peer command lines") {
       CHECK(r.exit_code == 2);
       CHECK(r.err == "w2v: error: " + c.message + "\n");
     }
-    CHECK(dir.list() == std::set<std::string>{"c.txt"});  // nothing written
+    // Keys of a config file too.
+    write_file(dir.file("bad.toml"), "vector_size = 7\n");
+    const CommandResult config = w2v_in(dir, "train c.txt --config bad.toml -o v.txt");
+    CHECK(config.exit_code == 2);
+    CHECK(config.err ==
+          "w2v: error: config 'bad.toml': unknown option 'vector_size' (did you mean --dim?)\n");
+    CHECK(dir.list() == std::set<std::string>{"c.txt", "bad.toml"});  // nothing written
   }
 
   TEST_CASE("cli: bare w2v prints the usage and exits 0, -V the version") {

@@ -219,21 +219,29 @@ std::string parse_error_message(const CLI::App& app, const CLI::ParseError& erro
 }
 
 void reject_single_dash_names(const CLI::App& app, const std::vector<std::string>& args) {
-  if (args.empty()) return;
-  const std::vector<const CLI::App*> found = app.get_subcommands(
-      [&](const CLI::App* s) { return s->get_name() == args[0] && !s->get_prefix_command(); });
-  if (found.empty()) return;
-  const CLI::App& command = *found[0];
+  // The innermost command named: the options of `plot map` are map's.
+  const CLI::App* command = &app;
+  std::size_t first = 0;
+  while (first < args.size()) {
+    const std::vector<const CLI::App*> named =
+        command->get_subcommands([&](const CLI::App* s) { return s->get_name() == args[first]; });
+    if (named.empty()) break;
+    command = named[0];
+    ++first;
+  }
+  if (command == &app || command->get_prefix_command()) return;
   std::vector<std::string> refused;
-  for (std::size_t i = 1; i < args.size() && args[i] != "--"; ++i) {
+  for (std::size_t i = first; i < args.size() && args[i] != "--"; ++i) {
     const std::string& a = args[i];
     if (a.size() <= 2 || a[0] != '-' || a[1] == '-' ||
         std::isdigit(static_cast<unsigned char>(a[1])) || a[1] == '.') {
       continue;
     }
     const std::string name = a.substr(0, a.find('='));
+    // One letter and its value (-o-, -k5) is a short option as CLI11 reads it.
+    if (normalized_name(name).size() < 2) continue;
     std::string needed;
-    if (!synonym(name, Dialect::kW2v, &needed).empty() || has_option(command, "-" + name)) {
+    if (!synonym(name, Dialect::kW2v, &needed).empty() || has_option(*command, "-" + name)) {
       refused.push_back(name);
     }
   }
@@ -241,7 +249,7 @@ void reject_single_dash_names(const CLI::App& app, const std::vector<std::string
   std::string message = refused.size() == 1 ? "The following argument was not expected:"
                                             : "The following arguments were not expected:";
   for (const std::string& r : refused) message += " " + r;
-  const std::string hints = hints_for(command, refused);
+  const std::string hints = hints_for(*command, refused);
   throw UsageError(message + (hints.empty() ? " (see --help)" : " (" + hints + ")"));
 }
 
