@@ -138,6 +138,8 @@ TEST_SUITE("peer command lines") {
     CHECK(error_of(w2c, "-output v.txt").find("-train FILE") == 0);
     CHECK(error_of(w2c, "-train c.txt").find("-output FILE") == 0);
     CHECK(error_of(w2c, base + "stray").find("'stray'") == 0);
+    CHECK(error_of(w2c, base + "-").find("word2vec.c has no option -") == 0);
+    CHECK(error_of(w2c, base + "--").find("word2vec.c has no option --") == 0);
     // Unknown flags: the word2vec.c name of another tool's option, or a near one.
     CHECK(error_of(w2c, base + "-dim 5") == "word2vec.c has no option -dim (did you mean -size?)");
     CHECK(error_of(w2c, base + "-epoch 5").find("(did you mean -iter?)") != std::string::npos);
@@ -231,6 +233,10 @@ TEST_SUITE("peer command lines") {
     CHECK(w2v::cli::closest_name("--min_count", {"--dim", "--min-count"}) == "--min-count");
     CHECK(w2v::cli::closest_name("--xyzzy", {"--dim", "--lr"}).empty());
     CHECK(w2v::cli::closest_name("-x", {"-k", "-q"}).empty());  // short names: exact only
+    CHECK(w2v::cli::closest_name("-V", {"-v"}).empty());
+    CHECK(w2v::cli::closest_name("--", {"-k"}).empty());
+    CHECK(w2v::cli::closest_name("", {"-k"}).empty());
+    CHECK(w2v::cli::closest_name("--k", {"-k"}) == "-k");
     struct Case {
       std::string word, w2v, word2vec_c, fasttext;
     };
@@ -260,6 +266,7 @@ TEST_SUITE("peer command lines") {
         {"-debug", "-q or -v", "-debug", "-verbose"},
         {"--max_vocab_size", "--prune-at", "", ""},
         {"--no-such-option", "", "", ""},
+        {"-V", "", "", ""},
     };
     for (const Case& c : cases) {
       CAPTURE(c.word);
@@ -367,9 +374,13 @@ TEST_SUITE("peer command lines") {
                                         " -save-vocab vocab.txt");
       REQUIRE_MESSAGE(text.exit_code == 0, text.err);
       CHECK(text.err.empty());  // -debug 0: quiet
-      const std::string v = read_file(dir.file("v.bin"));
-      CHECK(v.rfind(w2v::test::split(v.substr(0, v.find('\n')), ' ')[0] + " 8\n", 0) == 0);
-      CHECK(v.find('\0') == std::string::npos);
+      // word2vec text: a `count 8` line, then a word and 8 numbers on each line.
+      const std::vector<std::string> lines = w2v::test::lines(read_file(dir.file("v.bin")));
+      REQUIRE(lines.size() > 10);
+      CHECK(lines[0] == std::to_string(lines.size() - 1) + " 8");
+      for (std::size_t i = 1; i < lines.size(); ++i) {
+        CHECK(w2v::test::split(lines[i], ' ').size() == 9);
+      }
       CHECK(read_file(dir.file("vocab.txt")).size() > 10);
       const auto bin =
           w2v_in(dir, "word2vec -train corpus.txt -output b.txt -binary 1 -debug 0 " + common);

@@ -52,12 +52,24 @@ const std::vector<Synonyms>& synonym_table() {
   return table;
 }
 
-bool names_one(const Synonyms& s, const std::string& normalized) {
+// The name without its leading dashes.
+std::string bare(const std::string& name) {
+  const std::size_t start = name.find_first_not_of('-');
+  return start == std::string::npos ? "" : name.substr(start);
+}
+
+// One name in two spellings; a one-letter name keeps its case (-V is not -v).
+bool same_name(const std::string& a, const std::string& b) {
+  const std::string n = normalized_name(a);
+  return n == normalized_name(b) && (n.size() > 1 || bare(a) == bare(b));
+}
+
+bool names_one(const Synonyms& s, const std::string& word) {
   std::vector<std::string> names = {s.w2v_option, s.word2vec_c, s.fasttext};
   names.insert(names.end(), s.others.begin(), s.others.end());
   for (std::string name : names) {
     name = name.substr(0, name.find(' '));  // "-cbow 1": the option -cbow
-    if (!name.empty() && name != "w2v" && normalized_name(name) == normalized) return true;
+    if (!name.empty() && name != "w2v" && same_name(name, word)) return true;
   }
   return false;
 }
@@ -160,6 +172,7 @@ std::string closest_name(const std::string& word, const std::vector<std::string>
   std::string best;
   std::size_t best_distance = allowed + 1;
   for (const std::string& c : candidates) {
+    if (w.size() <= 2 && bare(word) != bare(c)) continue;  // -V is not a typo of -v
     const std::size_t d = edit_distance(w, normalized_name(c));
     if (d < best_distance) {
       best = c;
@@ -170,9 +183,8 @@ std::string closest_name(const std::string& word, const std::vector<std::string>
 }
 
 std::string synonym(const std::string& word, Dialect dialect, std::string* w2v_option) {
-  const std::string n = normalized_name(word);
   for (const Synonyms& s : synonym_table()) {
-    if (!names_one(s, n)) continue;
+    if (!names_one(s, word)) continue;
     const char* name = dialect == Dialect::kW2v         ? s.w2v
                        : dialect == Dialect::kWord2vecC ? s.word2vec_c
                                                         : s.fasttext;
