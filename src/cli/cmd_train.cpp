@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <set>
@@ -10,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/number_options.hpp"
+#include "cli/peer_command_lines.hpp"
 #include "cli/progress_printer.hpp"
 #include "w2v/checkpoint.hpp"
 #include "w2v/job_options.hpp"
@@ -267,6 +269,33 @@ void register_train(CLI::App& app, Context& context) {
     apply_config_file(*cmd, flags->config);
     note_tokenizer_options(*cmd, job->corpus);
     run(*job, *flags, *cmd, context);
+  });
+}
+
+void run_train_arguments(const std::vector<std::string>& args, const Context& context) {
+  TrainJob job;
+  TrainFlags flags;
+  CLI::App command{"Train word vectors on a corpus", "train"};
+  add_train_options(&command, &job, &flags);
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back
+  command.parse(reversed);
+  note_tokenizer_options(command, job.corpus);
+  run(job, flags, command, context);
+}
+
+void register_drop_in(CLI::App& app, Context& context, const DropIn& drop_in) {
+  CLI::App* cmd = app.add_subcommand(drop_in.name, drop_in.description);
+  // Every argument is the peer's, kept for the translation: none is parsed here, not even
+  // -h or --help (-hs would read as -h -s).
+  cmd->prefix_command();
+  cmd->set_help_flag();
+  cmd->callback([cmd, drop_in, &context] {
+    const std::vector<std::string> args = cmd->remaining();
+    if (args.empty() || asks_for_help(args)) {
+      std::cout << drop_in.usage();
+      return;
+    }
+    run_train_arguments(drop_in.translate(args), context);
   });
 }
 

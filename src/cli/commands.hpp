@@ -28,6 +28,9 @@ void register_eval(CLI::App& app, Context& context);
 void register_convert(CLI::App& app, Context& context);
 void register_export(CLI::App& app, Context& context);
 void register_plot(CLI::App& app, Context& context);
+// Drop-ins: word2vec.c's and fastText's command lines, run as train.
+void register_word2vec(CLI::App& app, Context& context);
+void register_fasttext(CLI::App& app, Context& context);
 // The hidden _man and _completion, which print texts generated from `app`.
 void register_reference(CLI::App& app, Context& context, const std::string& version);
 

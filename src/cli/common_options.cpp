@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/number_options.hpp"
+#include "cli/suggestions.hpp"
 #include "w2v/error.hpp"
 #include "w2v/input_file.hpp"
 
@@ -103,7 +104,9 @@ void apply_config_text(CLI::App& command, const std::string& text, const std::st
     CLI::Option* option = command.get_option_no_throw("--" + key);
     if (option == nullptr) option = command.get_option_no_throw(key);
     if (option == nullptr || key == "config" || key == "help") {
-      throw UsageError("config '" + name + "': unknown option '" + item.name + "'");
+      const std::string hint = option_hint(command, "--" + key);
+      throw UsageError("config '" + name + "': unknown option '" + item.name + "'" +
+                       (hint.empty() ? "" : " (" + hint + ")"));
     }
     if (option->count() > 0) continue;
     if (option->get_expected_min() == 0) {

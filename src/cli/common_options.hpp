@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <vector>
 
 #include "w2v/train_job.hpp"
 
@@ -8,6 +9,8 @@ class App;
 }
 
 namespace w2v::cli {
+
+struct Context;
 
 // Options that `train` and `pairs` share, bound to the library's option structs.
 struct SamplingFlags {
@@ -57,5 +60,18 @@ struct TrainFlags {
 // Adds every option of `train` (--config included, no callback) to `cmd`, bound to `job`
 // and `flags`, which must outlive it (cmd_train.cpp).
 void add_train_options(CLI::App* cmd, TrainJob* job, TrainFlags* flags);
+
+// Runs `w2v train` with `args` (after the word train): parsed, checked and run as the
+// command line's.
+void run_train_arguments(const std::vector<std::string>& args, const Context& context);
+
+// A drop-in command: a peer tool's command line, translated into train's arguments.
+struct DropIn {
+  std::string name;
+  std::string description;
+  std::string (*usage)();  // printed by the command alone, -h, -help or --help
+  std::vector<std::string> (*translate)(const std::vector<std::string>& args);
+};
+void register_drop_in(CLI::App& app, Context& context, const DropIn& drop_in);
 
 }  // namespace w2v::cli

@@ -10,8 +10,10 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/suggestions.hpp"
 #include "w2v/communicator.hpp"
 #include "w2v/error.hpp"
 #include "w2v/version.hpp"
@@ -73,10 +75,11 @@ constexpr int kExitBrokenPipe = 128 + SIGPIPE;
 
 int run(CLI::App& app, w2v::cli::Context& context, int argc, char** argv) {
   try {
+    w2v::cli::reject_single_dash_names(app, std::vector<std::string>(argv + 1, argv + argc));
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    return fail(std::string(e.what()) + " (see --help)", 2);
+    return fail(w2v::cli::parse_error_message(app, e), 2);
   } catch (const w2v::BrokenPipe&) {
     return kExitBrokenPipe;
   } catch (const w2v::Interrupted&) {
@@ -92,6 +95,13 @@ int run(CLI::App& app, w2v::cli::Context& context, int argc, char** argv) {
     return fail(std::string("internal error: ") + e.what(), 1);
   }
   return context.exit_code;
+}
+
+// Bare `w2v`: the usage on standard output, named as --help names it.
+int print_usage(CLI::App& app, const char* program) {
+  app.name(program);
+  std::cout << app.help();
+  return 0;
 }
 
 // What is still buffered for standard output (CLI11's --help) must get out too, and a
@@ -158,7 +168,7 @@ int main(int argc, char** argv) {
   CLI::App app{"w2v: train word embeddings (skip-gram with negative sampling) and query them"};
   app.require_subcommand(1);
   const std::string version = std::string("w2v ") + w2v::kVersion;
-  app.set_version_flag("--version", version);
+  app.set_version_flag("-V,--version", version);
   w2v::cli::Context context;
   context.interrupted = &interrupted;
   context.ranks = ranks.get();
@@ -171,8 +181,11 @@ int main(int argc, char** argv) {
   w2v::cli::register_convert(app, context);
   w2v::cli::register_export(app, context);
   w2v::cli::register_plot(app, context);
+  w2v::cli::register_word2vec(app, context);
+  w2v::cli::register_fasttext(app, context);
   w2v::cli::register_reference(app, context, version);
-  const int status = finish_streams(run(app, context, argc, argv));
+  const int status =
+      finish_streams(argc == 1 ? print_usage(app, argv[0]) : run(app, context, argc, argv));
   ranks.reset();
   return status;
 }
