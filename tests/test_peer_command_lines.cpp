@@ -393,6 +393,32 @@ TEST_SUITE("peer command lines") {
       REQUIRE_MESSAGE(same.exit_code == 0, same.err);
       CHECK(read_file(dir.file("b.txt")) == read_file(dir.file("t.txt")));
     }
+    SUBCASE("word2vec: CBOW (its default) and hierarchical softmax train as w2v train does") {
+      for (const auto& [peer, ours] : std::vector<std::pair<std::string, std::string>>{
+               {"-cbow 1 -hs 0", "--model cbow --lr 0.05"},
+               {"-cbow 1 -hs 1 -negative 0", "--model cbow --lr 0.05 --loss hs --negative 0"},
+               {"-cbow 0 -hs 1", "--loss hs"}}) {
+        CAPTURE(peer);
+        const auto r = w2v_in(dir,
+                              "word2vec -train corpus.txt -output p.bin -binary 1 -debug 0 "
+                              "-size 8 -iter 1 -threads 1 -min-count 1 " +
+                                  peer);
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+        const auto same = w2v_in(dir,
+                                 "train corpus.txt -o t.bin --merge dot --dim 8 --epochs 1 "
+                                 "--min-count 1 --threads 1 -q " +
+                                     ours);
+        REQUIRE_MESSAGE(same.exit_code == 0, same.err);
+        CHECK(read_file(dir.file("p.bin")) == read_file(dir.file("t.bin")));
+      }
+    }
+    SUBCASE("fasttext cbow with hierarchical softmax writes NAME.vec") {
+      const auto r = w2v_in(dir,
+                            "fasttext cbow -input corpus.txt -output model -dim 8 -epoch 1 "
+                            "-thread 1 -minCount 1 -verbose 0 -loss hs");
+      REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+      CHECK(dir.list() == std::set<std::string>{"corpus.txt", "model.vec"});
+    }
     SUBCASE("fasttext skipgram writes NAME.vec") {
       const auto r = w2v_in(dir,
                             "fasttext skipgram -input corpus.txt -output model -dim 8 -epoch 1 "
