@@ -586,6 +586,23 @@ const std::vector<Case>& cases() {
         {"--spill-dir", "nodir"});
     add("unwritable", "--cache in a missing folder", "train corpus.txt -o out.txt --cache nodir", 1,
         {"nodir"});
+    add("out-of-range", "--model unknown", "train corpus.txt -o out.txt --model glove", 2,
+        {"--model", "glove"});
+    add("out-of-range", "--loss unknown", "train corpus.txt -o out.txt --loss softmax", 2,
+        {"--loss", "softmax"});
+    add("out-of-range", "--cbow-mean neither on nor off",
+        "train corpus.txt -o out.txt --model cbow --cbow-mean 1", 2, {"--cbow-mean"});
+    add("out-of-range", "--negative 0 with negative sampling",
+        "train corpus.txt -o out.txt --negative 0", 2, {"--negative 0", "--loss hs"});
+    add("wrong-type", "--save-context with hierarchical softmax alone",
+        "train corpus.txt -o out.txt --loss hs --negative 0 --save-context ctx.txt", 2,
+        {"--save-context", "--negative 0"});
+    add("wrong-type", "--add-context with hierarchical softmax alone",
+        "train corpus.txt -o out.txt --loss hs --negative 0 --add-context 0.5", 2,
+        {"--add-context", "--negative 0"});
+    add("wrong-type", "--input-side center with CBOW",
+        "train corpus.txt -o out.txt --model cbow --input-side center", 2,
+        {"--input-side", "cbow"});
     add("full-disk", "--checkpoint on a full disk",
         "train corpus.txt -o out.txt --dim 3000 --checkpoint {full}/out.bin", 1,
         {"{full}/out.bin"});
