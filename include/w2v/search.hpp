@@ -96,12 +96,16 @@ class SearchIndex {
 
  private:
   const float* panel(std::size_t p) const { return panels_.get() + p * dim_ * kPanelRows; }
-  // gensim's query vector for `query` (unit length; zeros for an empty sum) to out[0, dim);
-  // `unit` is scratch space for dim floats.
-  void gensim_mean(const Query& query, float* unit, float* out) const;
-  // Sets each score of rows[0, n) to gensim's cosine of its row with the query vector
-  // `mean`.
-  void gensim_scores(Neighbor* rows, std::size_t n, const float* mean) const;
+
+  // The steps of search() (src/search.cpp).
+  struct Batch;
+  struct Limits;
+  Batch next_batch(const std::vector<Query>& queries, std::size_t begin, const Limits& limits,
+                   Scoring scoring) const;
+  std::vector<std::vector<Neighbor>> scan(const Batch& batch, const Limits& limits,
+                                          const SearchOptions& options) const;
+  void rescore(const Batch& batch, const std::vector<Query>& queries, const Limits& limits,
+               std::vector<std::vector<Neighbor>>& candidates) const;
 
   struct Free {
     void operator()(float* p) const;

@@ -4,7 +4,6 @@
 
 #include "cli/commands.hpp"
 #include "cli/progress_printer.hpp"
-#include "cli/query_expression.hpp"
 #include "cli/query_io.hpp"
 #include "w2v/error.hpp"
 

@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "w2v/output_file.hpp"
+#include "w2v/query_expression.hpp"
 #include "w2v/search.hpp"
 #include "w2v/vectors.hpp"
 
@@ -101,8 +102,6 @@ bool answer_lines(const AnswerBatch& answer, AnswerPrinter& printer, const Conte
 bool answer_arguments(const std::vector<std::string>& queries, const AnswerBatch& answer,
                       AnswerPrinter& printer);
 
-// Splits a line into words at ASCII blanks.
-std::vector<std::string> split_words(const std::string& line);
 // The words with one space between them.
 std::string join_words(const std::vector<std::string>& words);
 // "'a'" or "'a', 'b'" and so on, for messages.
