@@ -93,6 +93,7 @@ const char* scoring_name(Scoring scoring) { return scoring == Scoring::kCosMul ?
 void validate(const SearchOptions& options) {
   require_in_range(static_cast<long double>(options.k), ranges::kAnswers, "-k");
   require_in_range(options.threads, ranges::kSearchThreads, "--threads");
+  if (std::isnan(options.min_score)) throw UsageError("--threshold must be a number, got NaN");
 }
 
 void SearchIndex::Free::operator()(float* p) const { std::free(p); }
@@ -154,6 +155,11 @@ void SearchIndex::copy_unit(std::size_t row, float* out) const {
   for (std::size_t d = 0; d < dim_; ++d) out[d] = norm > 0 ? p[d * kLanes] / norm : 0.0f;
 }
 
+void SearchIndex::copy_row(std::size_t row, float* out) const {
+  const float* p = panel(row / kLanes) + row % kLanes;
+  for (std::size_t d = 0; d < dim_; ++d) out[d] = p[d * kLanes];
+}
+
 float SearchIndex::similarity(std::size_t a, std::size_t b) const {
   const float* pa = panel(a / kLanes) + a % kLanes;
   const float* pb = panel(b / kLanes) + b % kLanes;
@@ -186,6 +192,7 @@ std::vector<std::vector<Neighbor>> SearchIndex::search(const std::vector<Query>&
     rescore(batch, queries, limits, found);
     for (std::size_t qi = 0; qi < found.size(); ++qi) {
       std::vector<Neighbor>& m = found[qi];
+      while (!m.empty() && m.back().score < options.min_score) m.pop_back();
       results[begin + qi] = std::move(m);
     }
     begin = batch.end;

@@ -64,6 +64,7 @@ std::vector<Neighbor> search_reference(const Matrix& vectors, const Query& query
   }
   std::sort(all.begin(), all.end(), detail::better);
   if (all.size() > options.k) all.resize(options.k);
+  while (!all.empty() && all.back().score < options.min_score) all.pop_back();
   return all;
 }
 
