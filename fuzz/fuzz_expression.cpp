@@ -1,5 +1,5 @@
 // libFuzzer target: `nearest` query expressions (parse_expression, group_arguments in
-// src/cli/query_expression.cpp).
+// src/query_expression.cpp).
 //
 // Input: vocabulary words, one per line, then a NUL byte, then the expression; the
 // expression's lines are also the command-line arguments given to group_arguments.
@@ -11,10 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/query_expression.hpp"
-#include "cli/query_io.hpp"
 #include "fuzz_check.hpp"
 #include "w2v/error.hpp"
+#include "w2v/query_expression.hpp"
 #include "w2v/string_table.hpp"
 
 namespace {
@@ -36,10 +35,10 @@ bool known(const w2v::StringTable& words, const std::string& w) {
 }
 
 void check_expression(const std::string& text, const w2v::StringTable& words) {
-  const w2v::cli::Expression e = w2v::cli::parse_expression(text, words);
+  const w2v::Expression e = w2v::parse_expression(text, words);
   std::size_t term = 0, unknown = 0;
   float sign = 1;
-  for (const std::string& token : w2v::cli::split_words(text)) {
+  for (const std::string& token : w2v::split_words(text)) {
     W2V_FUZZ_CHECK(!token.empty() && token.find_first_of(" \t\r") == std::string::npos,
                    "token " + escaped(token));
     if (token == "+" || token == "-") {
@@ -73,7 +72,7 @@ void check_expression(const std::string& text, const w2v::StringTable& words) {
 }
 
 void check_grouping(const std::vector<std::string>& args, const w2v::StringTable& words) {
-  const std::vector<std::string> queries = w2v::cli::group_arguments(args, words);
+  const std::vector<std::string> queries = w2v::group_arguments(args, words);
   std::string joined_args, joined_queries;
   for (std::size_t i = 0; i < args.size(); ++i) joined_args += (i == 0 ? "" : " ") + args[i];
   for (std::size_t i = 0; i < queries.size(); ++i) {

@@ -697,6 +697,10 @@ const std::vector<Case>& cases() {
         {"--threads", "range:--threads"});
     add("out-of-range", "--restrict -1", "nearest vec.txt t0w0 --restrict -1", 2,
         {"--restrict", "range:--restrict"});
+    add("out-of-range", "--threshold 1.5", "nearest vec.txt t0w0 --threshold 1.5", 2,
+        {"--threshold", "range:--threshold"});
+    add("out-of-range", "--threshold nan", "nearest vec.txt t0w0 --threshold nan", 2,
+        {"--threshold", "range:--threshold"});
     add("out-of-range", "--limit 1.5", "nearest vec.txt t0w0 --limit 1.5", 2,
         {"--limit", "range:--limit"});
     add("stdin-twice", "vectors from - and no words", "nearest - < vec.txt", 2, {"standard input"});
@@ -732,6 +736,43 @@ const std::vector<Case>& cases() {
     add("stdin-twice", "vectors from - and no words", "analogy - < vec.txt", 2, {"standard input"});
     add("device", "standard output is /dev/full", "analogy vec.txt t0w0 t0w1 t1w0 > /dev/full", 1,
         {"standard output"});
+
+    // ---------------------------------------------------------------- similarity
+    add("missing", "vectors missing", "similarity missing.txt t0w0 t0w1", 1, {"missing.txt"});
+    add("empty", "empty vector file", "similarity empty.txt t0w0 t0w1", 1, {"empty.txt"});
+    add("empty", "empty standard input", "similarity - t0w0 t0w1 < empty.txt", 1,
+        {"standard input", "empty"});
+    add("directory", "vectors a directory", "similarity adir t0w0 t0w1", 1, {"adir", "directory"});
+    add("truncated", "truncated binary vectors", "similarity trunc.bin t0w0 t0w1", 1,
+        {"trunc.bin"});
+    add("corrupted", "a NaN value", "similarity nan.txt t0w0 t0w1", 1, {"nan.txt:2:"});
+    add("out-of-range", "one word", "similarity vec.txt t0w0", 2, {"two words"});
+    add("out-of-range", "three words", "similarity vec.txt t0w0 t0w1 t1w0", 2, {"two words"});
+    add("out-of-range", "--limit -1", "similarity vec.txt t0w0 t0w1 --limit -1", 2,
+        {"--limit", "range:--limit"});
+    add("stdin-twice", "vectors from - and no words", "similarity - < vec.txt", 2,
+        {"standard input"});
+    add("device", "standard output is /dev/full", "similarity vec.txt t0w0 t0w1 > /dev/full", 1,
+        {"standard output"});
+
+    // ---------------------------------------------------------------- doesnt-match
+    add("missing", "vectors missing", "doesnt-match missing.txt t0w0 t0w1 t1w0", 1,
+        {"missing.txt"});
+    add("empty", "empty vector file", "doesnt-match empty.txt t0w0 t0w1 t1w0", 1, {"empty.txt"});
+    add("directory", "vectors a directory", "doesnt-match adir t0w0 t0w1 t1w0", 1,
+        {"adir", "directory"});
+    add("truncated", "truncated gzip vectors", "doesnt-match shortvec.gz t0w0 t0w1 t1w0", 1,
+        {"shortvec.gz"});
+    add("wrong-type", "a corpus as vectors", "doesnt-match corpus.txt t0w0 t0w1 t1w0", 1,
+        {"corpus.txt:1:"});
+    add("out-of-range", "two words", "doesnt-match vec.txt t0w0 t0w1", 2, {"at least 3 words"});
+    add("out-of-range", "no word", "doesnt-match vec.txt", 2, {"words"});
+    add("out-of-range", "--limit 1.5", "doesnt-match vec.txt t0w0 t0w1 t1w0 --limit 1.5", 2,
+        {"--limit", "range:--limit"});
+    add("wrong-type", "words not in the vocabulary", "doesnt-match vec.txt t0w0 nope t1w0 zz", 3,
+        {"'nope', 'zz' are not in the vocabulary"});
+    add("device", "standard output is /dev/full", "doesnt-match vec.txt t0w0 t0w1 t1w0 > /dev/full",
+        1, {"standard output"});
 
     // ---------------------------------------------------------------- eval
     add("missing", "vectors missing", "eval missing.txt --analogies q.txt", 1, {"missing.txt"});
@@ -943,6 +984,8 @@ TEST_SUITE("bad input") {
   TEST_CASE("bad input: pairs") { run_cases("pairs"); }
   TEST_CASE("bad input: nearest") { run_cases("nearest"); }
   TEST_CASE("bad input: analogy") { run_cases("analogy"); }
+  TEST_CASE("bad input: similarity") { run_cases("similarity"); }
+  TEST_CASE("bad input: doesnt-match") { run_cases("doesnt-match"); }
   TEST_CASE("bad input: eval") { run_cases("eval"); }
   TEST_CASE("bad input: convert") { run_cases("convert"); }
   TEST_CASE("bad input: export") { run_cases("export"); }

@@ -661,10 +661,12 @@ TEST_SUITE("cli") {
     REQUIRE_MESSAGE(zsh.exit_code == 0, zsh.err);
     CHECK(man.out.rfind(".TH W2V 1", 0) == 0);
     CHECK(zsh.out.rfind("#compdef w2v", 0) == 0);
-    for (const char* command :
-         {"train", "prepare", "pairs", "nearest", "analogy", "eval", "convert", "export"}) {
+    for (const char* command : {"train", "prepare", "pairs", "nearest", "analogy", "similarity",
+                                "doesnt-match", "eval", "convert", "export"}) {
       CAPTURE(command);
-      CHECK(man.out.find(".SH \"W2V " + std::string(command) + "\"") != std::string::npos);
+      std::string title;  // every '-' escaped in roff
+      for (const char c : std::string(command)) title += c == '-' ? "\\-" : std::string(1, c);
+      CHECK(man.out.find(".SH \"W2V " + title + "\"") != std::string::npos);
       CHECK(bash.out.find("    " + std::string(command) + ") opts=") != std::string::npos);
       CHECK(zsh.out.find("    '" + std::string(command) + ":") != std::string::npos);
       // Every option --help lists is in all three.

@@ -55,6 +55,8 @@ inline constexpr OptionRange kLimit{0, kInt64Max};
 inline constexpr OptionRange kAnswers{1, kInt64Max};
 // Query and evaluation threads: 0 is every core.
 inline constexpr OptionRange kSearchThreads{0, 1024};
+// nearest --threshold: the lowest cosine an answer may have.
+inline constexpr OptionRange kThreshold{-1, 1, false};
 // plot map: neighbours per query word, and t-SNE's perplexity.
 inline constexpr OptionRange kNeighbours{1, 100};
 inline constexpr OptionRange kPerplexity{2, 100, false};

@@ -2,6 +2,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,9 +52,11 @@ struct SearchOptions {
   int threads = 0;  // 0: OpenMP's default
   // When set, search() stops with Interrupted.
   const std::atomic<bool>* cancel = nullptr;
+  // Only answers scoring at least this (any number but NaN); -infinity: every answer.
+  float min_score = -std::numeric_limits<float>::infinity();
 };
 
-// Throws UsageError for k = 0 or a negative thread count.
+// Throws UsageError for k = 0, a negative thread count or a NaN min_score.
 void validate(const SearchOptions& options);
 
 // Word vectors stored for batched dot products, with their lengths: rows are grouped in
@@ -80,10 +83,14 @@ class SearchIndex {
   // Writes the unit vector of `row` to out[0, dim): x / |x| in float32, as gensim's
   // get_vector(norm=True); a zero vector stays zero.
   void copy_unit(std::size_t row, float* out) const;
-  // Cosine similarity of two rows, computed in double.
+  // Writes the vector of `row` as stored to out[0, dim): the row as given, or its unit
+  // vector where its float32 squares overflow or underflow.
+  void copy_row(std::size_t row, float* out) const;
+  // Cosine similarity of two rows, computed in double; 0 with a zero vector.
   float similarity(std::size_t a, std::size_t b) const;
 
-  // The best options.k rows for each query, best first (equal scores: lower row first).
+  // The best options.k rows for each query, best first (equal scores: lower row first),
+  // those scoring below options.min_score left out.
   // A cosine query whose vector sums to zero (king - king) gets no answers. Queries are
   // answered in batches: one pass over the candidate rows computes their dot products with
   // every distinct term of the batch (a matrix product), then each query combines its
@@ -96,12 +103,16 @@ class SearchIndex {
 
  private:
   const float* panel(std::size_t p) const { return panels_.get() + p * dim_ * kPanelRows; }
-  // gensim's query vector for `query` (unit length; zeros for an empty sum) to out[0, dim);
-  // `unit` is scratch space for dim floats.
-  void gensim_mean(const Query& query, float* unit, float* out) const;
-  // Sets each score of rows[0, n) to gensim's cosine of its row with the query vector
-  // `mean`.
-  void gensim_scores(Neighbor* rows, std::size_t n, const float* mean) const;
+
+  // The steps of search() (src/search.cpp).
+  struct Batch;
+  struct Limits;
+  Batch next_batch(const std::vector<Query>& queries, std::size_t begin, const Limits& limits,
+                   Scoring scoring) const;
+  std::vector<std::vector<Neighbor>> scan(const Batch& batch, const Limits& limits,
+                                          const SearchOptions& options) const;
+  void rescore(const Batch& batch, const std::vector<Query>& queries, const Limits& limits,
+               std::vector<std::vector<Neighbor>>& candidates) const;
 
   struct Free {
     void operator()(float* p) const;

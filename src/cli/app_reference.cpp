@@ -128,7 +128,8 @@ std::string man_page(const CLI::App& app, const std::string& version) {
        ".TP\n0\nsuccess\n"
        ".TP\n1\na failure: an input that cannot be read, a full disk, a diverged run\n"
        ".TP\n2\nan invalid command line or option value\n"
-       ".TP\n3\nnearest or analogy: some query word is not in the vocabulary\n"
+       ".TP\n3\nnearest, analogy, similarity or doesnt-match: some query word is not in the "
+       "vocabulary\n"
        ".TP\n130\ninterrupted by SIGINT or SIGTERM; no output was touched\n"
        ".TP\n141\nstandard output was closed (as a program killed by SIGPIPE)\n";
   m += ".SH FILES\n.TP\n\\fIshare/w2v/eval/\\fR\nthe evaluation sets \\fBw2v eval\\fR uses "

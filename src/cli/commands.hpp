@@ -24,6 +24,8 @@ void register_prepare(CLI::App& app, Context& context);
 void register_pairs(CLI::App& app, Context& context);
 void register_nearest(CLI::App& app, Context& context);
 void register_analogy(CLI::App& app, Context& context);
+void register_similarity(CLI::App& app, Context& context);
+void register_doesnt_match(CLI::App& app, Context& context);
 void register_eval(CLI::App& app, Context& context);
 void register_convert(CLI::App& app, Context& context);
 void register_export(CLI::App& app, Context& context);

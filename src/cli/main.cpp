@@ -177,6 +177,8 @@ int main(int argc, char** argv) {
   w2v::cli::register_pairs(app, context);
   w2v::cli::register_nearest(app, context);
   w2v::cli::register_analogy(app, context);
+  w2v::cli::register_similarity(app, context);
+  w2v::cli::register_doesnt_match(app, context);
   w2v::cli::register_eval(app, context);
   w2v::cli::register_convert(app, context);
   w2v::cli::register_export(app, context);

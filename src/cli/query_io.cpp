@@ -122,23 +122,30 @@ bool is_exit(const std::string& line) {
 
 }  // namespace
 
-void add_query_options(CLI::App& command, QueryFlags& flags) {
+void add_vectors_options(CLI::App& command, QueryFlags& flags) {
   command
       .add_option("vectors", flags.vectors,
                   "Word vectors in word2vec text or binary format (told apart by content); - "
                   "reads standard input")
       ->required();
+  add_number_option(command, "--limit", flags.limit, ranges::kLimit,
+                    "Read only the first N vectors of the file (0: all)");
+}
+
+void add_format_options(CLI::App& command, QueryFlags& flags, const std::string& tsv_help) {
+  auto* json = command.add_flag("--json", flags.json, "One JSON object per query (JSON Lines)");
+  command.add_flag("--tsv", flags.tsv, tsv_help)->excludes(json);
+}
+
+void add_query_options(CLI::App& command, QueryFlags& flags) {
+  add_vectors_options(command, flags);
   add_number_option(command, "-k", flags.k, ranges::kAnswers,
                     "Answers per query (more than the words: all)")
       ->capture_default_str();
-  add_number_option(command, "--limit", flags.limit, ranges::kLimit,
-                    "Read only the first N vectors of the file (0: all)");
   add_number_option(command, "--restrict", flags.restrict_vocab, ranges::kLimit,
                     "Answer only with the first N words of the file (the most frequent); 0: "
                     "all");
-  auto* json = command.add_flag("--json", flags.json, "One JSON object per query (JSON Lines)");
-  command.add_flag("--tsv", flags.tsv, "query<TAB>rank<TAB>word<TAB>similarity lines")
-      ->excludes(json);
+  add_format_options(command, flags, "query<TAB>rank<TAB>word<TAB>similarity lines");
   add_number_option(command, "--threads", flags.threads, ranges::kSearchThreads,
                     "Search threads (0: every core)");
 }
@@ -190,22 +197,6 @@ std::string format_float(float value) {
   return std::string(buffer, result.ptr);
 }
 
-std::vector<std::string> split_words(const std::string& line) {
-  std::vector<std::string> words;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    if (line[i] == ' ' || line[i] == '\t' || line[i] == '\r') {
-      ++i;
-      continue;
-    }
-    std::size_t j = i;
-    while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '\r') ++j;
-    words.push_back(line.substr(i, j - i));
-    i = j;
-  }
-  return words;
-}
-
 std::string join_words(const std::vector<std::string>& words) {
   std::string s;
   for (const auto& w : words) s += (s.empty() ? "" : " ") + w;
@@ -216,6 +207,29 @@ std::string quote_list(const std::vector<std::string>& words) {
   std::string s;
   for (const auto& w : words) s += (s.empty() ? "'" : ", '") + w + "'";
   return s;
+}
+
+std::string json_list(const std::vector<std::string>& words) {
+  std::string list = "[";
+  for (const auto& w : words) {
+    if (list.size() > 1) list += ',';
+    append_json_string(list, w);
+  }
+  return list + "]";
+}
+
+void report_unanswered(OutputFile& out, const std::string& query, const std::string& error) {
+  out.flush();
+  std::fprintf(stderr, "w2v: %s: %s\n", query.c_str(), error.c_str());
+}
+
+void report_error(const std::string& message) {
+  std::string line = "w2v: error: " + message;
+  for (char& c : line) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';  // one line
+  }
+  line += '\n';
+  std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 void mark_unknown(QueryAnswer& answer, std::vector<std::string> unknown) {
@@ -239,8 +253,12 @@ void search_into(const QuerySession& session, const std::vector<Query>& queries,
       for (const QueryTerm& t : queries[j].terms) {
         if (t.row < candidates) own.insert(t.row);
       }
-      a.error = own.size() == candidates ? "no answer: there is no other word to compare with"
-                                         : "no answer: the query vector is zero";
+      if (own.size() == candidates) {
+        a.error = "no answer: there is no other word to compare with";
+      } else if (!(options.min_score > -1)) {
+        // With a threshold, no word reaching it is an answer too.
+        a.error = "no answer: the query vector is zero";
+      }
     }
     for (const Neighbor& n : results[j]) {
       a.results.emplace_back(std::string(session.words.word(n.row)), n.score);
@@ -255,14 +273,7 @@ void AnswerPrinter::print(const QueryAnswer& a) {
       JsonObject o;
       o.add("query", a.query);
       if (!a.answered()) o.add("error", a.error);
-      if (!a.unknown.empty()) {
-        std::string list = "[";
-        for (const auto& w : a.unknown) {
-          if (list.size() > 1) list += ',';
-          append_json_string(list, w);
-        }
-        o.add_raw("unknown", list + "]");
-      }
+      if (!a.unknown.empty()) o.add_raw("unknown", json_list(a.unknown));
       std::string results = "[";
       for (std::size_t i = 0; i < a.results.size(); ++i) {
         if (i > 0) results += ',';
@@ -277,10 +288,7 @@ void AnswerPrinter::print(const QueryAnswer& a) {
       break;
     }
     case OutputFormat::kTsv:
-      if (!a.answered()) {
-        out_.flush();
-        std::fprintf(stderr, "w2v: %s: %s\n", a.query.c_str(), a.error.c_str());
-      }
+      if (!a.answered()) report_unanswered(out_, a.query, a.error);
       for (std::size_t i = 0; i < a.results.size(); ++i) {
         out += a.query + "\t" + std::to_string(i + 1) + "\t" + a.results[i].first + "\t" +
                format_float(a.results[i].second) + "\n";
@@ -296,6 +304,10 @@ void AnswerPrinter::print(const QueryAnswer& a) {
       }
       std::size_t word_width = 4;
       for (const auto& r : a.results) word_width = std::max(word_width, width(r.first));
+      if (a.results.empty()) {
+        out += "  no word is that similar\n";
+        break;
+      }
       out += "  rank  word" + std::string(word_width - 4, ' ') + "  similarity\n";
       char line[64];
       for (std::size_t i = 0; i < a.results.size(); ++i) {
@@ -326,6 +338,20 @@ bool answer_arguments(const std::vector<std::string>& queries, const AnswerBatch
 
 bool answer_lines(const AnswerBatch& answer, AnswerPrinter& printer, const Context& context,
                   const char* prompt) {
+  const LineBatch print = [&](const std::vector<std::string>& lines) {
+    bool all = true;
+    for (const QueryAnswer& a : answer(lines)) {
+      printer.print(a);
+      all = all && a.answered();
+    }
+    return all;
+  };
+  return read_query_lines(
+      print, [&] { printer.flush(); }, context, prompt);
+}
+
+bool read_query_lines(const LineBatch& answer, const std::function<void()>& flush,
+                      const Context& context, const char* prompt) {
   const bool interactive = ::isatty(STDIN_FILENO);
   LineReader reader(STDIN_FILENO, context.interrupted);
   bool all = true;
@@ -334,7 +360,7 @@ bool answer_lines(const AnswerBatch& answer, AnswerPrinter& printer, const Conte
   for (bool more = true; more;) {
     batch.clear();
     if (interactive) {
-      printer.flush();
+      flush();
       std::fputs(prompt, stderr);
       std::fflush(stderr);
     }
@@ -356,11 +382,8 @@ bool answer_lines(const AnswerBatch& answer, AnswerPrinter& printer, const Conte
     }
     if (interrupted(context)) throw Interrupted();
     if (batch.empty()) continue;
-    for (const QueryAnswer& a : answer(batch)) {
-      printer.print(a);
-      all = all && a.answered();
-    }
-    printer.flush();
+    all = answer(batch) && all;
+    flush();
   }
   return all;
 }

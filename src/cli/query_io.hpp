@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "w2v/output_file.hpp"
+#include "w2v/query_expression.hpp"
 #include "w2v/search.hpp"
 #include "w2v/vectors.hpp"
 
@@ -34,6 +35,11 @@ struct QueryFlags {
   int threads = 0;
 };
 
+// The vector file and --limit, which every query command reads.
+void add_vectors_options(CLI::App& command, QueryFlags& flags);
+// --json and --tsv; `tsv_help` says what a TSV line holds.
+void add_format_options(CLI::App& command, QueryFlags& flags, const std::string& tsv_help);
+// All of QueryFlags: the above, -k, --restrict and --threads.
 void add_query_options(CLI::App& command, QueryFlags& flags);
 OutputFormat output_format(const QueryFlags& flags);
 
@@ -89,6 +95,14 @@ class AnswerPrinter {
 
 using AnswerBatch = std::function<std::vector<QueryAnswer>(const std::vector<std::string>&)>;
 
+// Answers a batch of query lines and prints the answers; true when all were answered.
+using LineBatch = std::function<bool(const std::vector<std::string>&)>;
+
+// The query loop over standard input (see answer_lines) for any output: `flush` hands what
+// was printed to standard output.
+bool read_query_lines(const LineBatch& answer, const std::function<void()>& flush,
+                      const Context& context, const char* prompt);
+
 // Answers one query per line of standard input. On a terminal: a prompt before each line,
 // ending at end of input or `exit`. Otherwise every line is a query and the loop ends at
 // end of input; lines already waiting are answered together as one batch, while a
@@ -101,12 +115,18 @@ bool answer_lines(const AnswerBatch& answer, AnswerPrinter& printer, const Conte
 bool answer_arguments(const std::vector<std::string>& queries, const AnswerBatch& answer,
                       AnswerPrinter& printer);
 
-// Splits a line into words at ASCII blanks.
-std::vector<std::string> split_words(const std::string& line);
 // The words with one space between them.
 std::string join_words(const std::vector<std::string>& words);
 // "'a'" or "'a', 'b'" and so on, for messages.
 std::string quote_list(const std::vector<std::string>& words);
+// The words as a JSON array.
+std::string json_list(const std::vector<std::string>& words);
+// Why a query in TSV or another line format got no answer: "w2v: QUERY: ERROR" on standard
+// error, after what `out` holds so far.
+void report_unanswered(OutputFile& out, const std::string& query, const std::string& error);
+// "w2v: error: MESSAGE" on standard error, as main prints errors, for a command that fails
+// with its own exit status.
+void report_error(const std::string& message);
 // The shortest text that reads back as `value`.
 std::string format_float(float value);
 

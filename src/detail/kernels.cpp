@@ -127,14 +127,7 @@ float* BlockScratch::delta(int m, int dim) { return aligned_rows(delta_storage, 
 float* BlockScratch::out_delta(int n, int dim) { return aligned_rows(out_delta_storage, n, dim); }
 float* BlockScratch::pooled(int dim) { return aligned_rows(pooled_storage, 2, dim); }
 
-// One clone per vector ISA, picked once when the program loads, so a portable build
-// still runs the AVX2 or AVX-512 code on a machine that has it.
-#if defined(__x86_64__) && defined(__gnu_linux__) && !defined(__clang__)
-#define W2V_VECTOR_CLONES \
-  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define W2V_VECTOR_CLONES
-#endif
+#include "detail/vector_clones.hpp"
 
 W2V_VECTOR_CLONES
 void train_block(float* const* in, int m, float* const* out, int n, int positives, int dim,

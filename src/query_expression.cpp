@@ -1,8 +1,6 @@
-#include "cli/query_expression.hpp"
+#include "w2v/query_expression.hpp"
 
-#include "cli/query_io.hpp"
-
-namespace w2v::cli {
+namespace w2v {
 namespace {
 
 bool is_operator(const std::string& token) { return token == "+" || token == "-"; }
@@ -38,6 +36,22 @@ Expression parse_expression(const std::string& text, const StringTable& words) {
   return e;
 }
 
+std::vector<std::string> split_words(const std::string& line) {
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    if (line[i] == ' ' || line[i] == '\t' || line[i] == '\r') {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '\r') ++j;
+    words.push_back(line.substr(i, j - i));
+    i = j;
+  }
+  return words;
+}
+
 std::vector<std::string> group_arguments(const std::vector<std::string>& args,
                                          const StringTable& words) {
   std::vector<std::string> queries;
@@ -55,4 +69,4 @@ std::vector<std::string> group_arguments(const std::vector<std::string>& args,
   return queries;
 }
 
-}  // namespace w2v::cli
+}  // namespace w2v

@@ -5,7 +5,7 @@
 #include "w2v/search.hpp"
 #include "w2v/string_table.hpp"
 
-namespace w2v::cli {
+namespace w2v {
 
 // A query of `nearest` as words found and words unknown.
 struct Expression {
@@ -23,4 +23,7 @@ Expression parse_expression(const std::string& text, const StringTable& words);
 std::vector<std::string> group_arguments(const std::vector<std::string>& args,
                                          const StringTable& words);
 
-}  // namespace w2v::cli
+// Splits a line into words at ASCII blanks (space, tab, carriage return).
+std::vector<std::string> split_words(const std::string& line);
+
+}  // namespace w2v
