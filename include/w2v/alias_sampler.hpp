@@ -16,7 +16,11 @@ class AliasSampler {
   std::uint32_t draw(std::uint64_t r) const {
     const auto i = static_cast<std::uint32_t>(((r >> 32) * size_) >> 32);
     const Cell& cell = cells_[i];
-    return static_cast<std::uint32_t>(r) < cell.keep ? i : cell.alias;
+    // Without a branch: the comparison is a coin toss, and a mispredicted branch stalls
+    // the draws after it instead of overlapping their table loads.
+    const std::uint32_t keep =
+        0u - static_cast<std::uint32_t>(static_cast<std::uint32_t>(r) < cell.keep);
+    return (i & keep) | (cell.alias & ~keep);
   }
   // Probability of drawing `id` (for tests).
   double probability(std::uint32_t id) const { return probabilities_[id]; }

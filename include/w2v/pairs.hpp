@@ -72,11 +72,16 @@ class PairGenerator {
 
 template <class OnBlock>
 void PairGenerator::sentence(const std::uint32_t* ids, std::size_t size, OnBlock&& on_block) {
-  kept_.clear();
+  // Every word is written and the count advances by the coin toss: a branch on it would
+  // be mispredicted for every other frequent word.
+  kept_.resize(size);
+  std::size_t kept = 0;
   for (std::size_t i = 0; i < size; ++i) {
-    if (subsampler_.keep(ids[i], rng_.next32())) kept_.push_back(ids[i]);
+    kept_[kept] = ids[i];
+    kept += subsampler_.keep(ids[i], rng_.next32()) ? 1 : 0;
   }
-  const auto len = static_cast<std::ptrdiff_t>(kept_.size());
+  kept_.resize(kept);
+  const auto len = static_cast<std::ptrdiff_t>(kept);
   for (std::ptrdiff_t i = 0; i < len; ++i) {
     const std::ptrdiff_t b = 1 + rng_.below(static_cast<std::uint32_t>(window_));
     const std::ptrdiff_t lo = i - b < 0 ? 0 : i - b;
