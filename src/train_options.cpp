@@ -41,6 +41,10 @@ double default_lr(Architecture model) {
   return model == Architecture::kCbow ? kCbowLr : kSkipgramLr;
 }
 
+Merge default_merge(Loss loss) {
+  return loss == Loss::kHierarchicalSoftmax ? Merge::kDot : Merge::kCos;
+}
+
 void validate(const TrainOptions& o) {
   require_in_range(o.dim, ranges::kDim, "--dim");
   require_in_range(o.window, ranges::kWindow, "--window");

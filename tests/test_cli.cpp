@@ -371,6 +371,32 @@ TEST_SUITE("cli") {
     CHECK(w2v::test::lines(read_file(dir.file("v.txt")))[0] == std::to_string(vocab_size) + " 6");
   }
 
+  TEST_CASE("train: the model's defaults for --lr and --merge, unless given") {
+    TempDir dir;
+    write_file(dir.file("corpus.txt"), w2v::test::planted_corpus(200, 2));
+    struct Case {
+      std::string args, expected;  // model loss merge lr
+    };
+    for (const Case& c :
+         {Case{"", "skipgram ns cos 0.025"}, Case{"--model cbow", "cbow ns cos 0.05"},
+          Case{"--loss hs", "skipgram hs dot 0.025"},
+          Case{"--model cbow --loss hs --negative 0", "cbow hs dot 0.05"},
+          Case{"--loss hs --merge cos --lr 0.01", "skipgram hs cos 0.01"},
+          Case{"--model cbow --merge dot --lr 0.1", "cbow ns dot 0.1"}}) {
+      CAPTURE(c.args);
+      const auto r =
+          w2v_in(dir, "train corpus.txt " + kFast + " -o v.txt --metrics m.json " + c.args);
+      REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+      const auto p = w2v::test::run_command(
+          "/usr/bin/python3 -c 'import json,sys\n"
+          "p=json.load(open(sys.argv[1]))[\"parameters\"]\n"
+          "print(p[\"model\"], p[\"loss\"], p[\"merge\"], p[\"lr\"])' " +
+          shell_quote(dir.file("m.json")));
+      REQUIRE_MESSAGE(p.exit_code == 0, p.err);
+      CHECK(w2v::test::lines(p.out)[0] == c.expected);
+    }
+  }
+
   TEST_CASE("train --metrics records the run in every case: status, times, epochs, progress") {
     TempDir dir;
     write_file(dir.file("corpus.txt"), w2v::test::planted_corpus(2000, 6));

@@ -39,6 +39,9 @@ const char* loss_name(Loss loss);
 inline constexpr double kSkipgramLr = 0.025;
 inline constexpr double kCbowLr = 0.05;
 double default_lr(Architecture model);
+// cos for negative sampling; dot for hierarchical softmax, where one scale for every inner
+// node's decision cost 1.5 to 4 analogy points against dot (docs/benchmarks.md).
+Merge default_merge(Loss loss);
 
 // Every core the process may use.
 int default_thread_count();
@@ -46,9 +49,9 @@ int default_thread_count();
 // Everything the SGD trainer needs, with word2vec.c's defaults. validate() runs once at
 // the library's entry points.
 struct TrainOptions {
-  int dim = 100;     // vector size
-  int window = 5;    // maximum half-window; each centre draws 1..window
-  int negative = 5;  // noise words per observed pair (training: 0 only with hs)
+  int dim = 100;              // vector size
+  int window = 5;             // maximum half-window; each centre draws 1..window
+  int negative = 5;           // noise words per observed pair (training: 0 only with hs)
   double ns_exponent = 0.75;  // noise distribution: unigram counts to this power
   double sample = 1e-3;       // subsampling threshold; 0 keeps every word
   double lr = kSkipgramLr;    // initial learning rate, falling linearly to lr * 1e-4

@@ -136,6 +136,7 @@ void run(TrainJob job, const TrainFlags& flags, const CLI::App& command, const C
   job.train.cbow_mean = flags.cbow_mean == "on";
   job.train.loss = parse_loss(flags.loss);
   if (command.count("--lr") == 0) job.train.lr = default_lr(job.train.model);
+  if (command.count("--merge") == 0) job.train.merge = default_merge(job.train.loss);
   if (!flags.format.empty()) job.format = parse_vector_format(flags.format);
   if (!flags.checkpoint_every.empty()) {
     const CheckedInterval every = check_interval(flags.checkpoint_every);
@@ -216,7 +217,7 @@ void add_train_options(CLI::App* cmd, TrainJob* job, TrainFlags* flags) {
   add_sampling_options(*cmd, job->train, flags->sampling);
   cmd->add_option("--merge", flags->sampling.merge,
                   "cos: scaled cosine similarity + sigmoid (Keras Dot(normalize=True)); dot: "
-                  "classic SGNS")
+                  "classic SGNS (default: cos, dot with --loss hs)")
       ->check(CLI::IsMember({"cos", "dot"}));
   add_number_option(*cmd, "--cos-scale", job->train.cos_scale, ranges::kCosScale,
                     "cos: initial scale of the cosine");
