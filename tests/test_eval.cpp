@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "test_util.hpp"
@@ -59,6 +61,20 @@ const char* const kPairs =
     "c\td\t9\n"
     "b d 7\n"
     "x a 5\n";
+
+// A bundled WordSim-353 file as parse_similarity reads it.
+std::vector<SimilarityPair> bundled_pairs(const std::string& name) {
+  const std::string path = std::string(W2V_SOURCE_DIR) + "/data/eval/" + name;
+  return parse_similarity(test::read_file(path), path);
+}
+
+using ScoredPair = std::tuple<std::string, std::string, double>;
+
+std::set<ScoredPair> scored_pairs(const std::vector<SimilarityPair>& pairs) {
+  std::set<ScoredPair> out;
+  for (const SimilarityPair& p : pairs) out.emplace(p.words[0], p.words[1], p.score);
+  return out;
+}
 
 struct Loaded {
   WordVectors vectors;
@@ -213,6 +229,33 @@ TEST_SUITE("eval cli") {
     const auto r = test::run_w2v("eval " + dir / "a.txt" + " --analogies " + dir / "q.txt");
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("q.txt:2: expected 4 words, got 2") != std::string::npos);
+  }
+
+  TEST_CASE("bundled WordSim-353: 353 pairs, and its similarity and relatedness halves") {
+    const auto all = bundled_pairs("EN-WS-353-ALL.txt");
+    const auto sim = bundled_pairs("EN-WS-353-SIM.txt");
+    const auto rel = bundled_pairs("EN-WS-353-REL.txt");
+    CHECK(all.size() == 353);
+    CHECK(sim.size() == 203);  // Agirre et al. 2009's counts
+    CHECK(rel.size() == 252);
+    // Every pair of each half is a pair of ALL with ALL's score (money-cash is in ALL twice,
+    // 9.15 and 9.08: a set of (pair, score) keeps both).
+    const std::set<ScoredPair> all_set = scored_pairs(all);
+    for (const SimilarityPair& p : sim) {
+      INFO("SIM: ", p.words[0], " ", p.words[1]);
+      CHECK(all_set.count({p.words[0], p.words[1], p.score}) == 1);
+    }
+    for (const SimilarityPair& p : rel) {
+      INFO("REL: ", p.words[0], " ", p.words[1]);
+      CHECK(all_set.count({p.words[0], p.words[1], p.score}) == 1);
+    }
+    // The halves share only the 103 unrelated pairs, and together cover all of ALL but
+    // money-cash's second line.
+    std::size_t shared = 0;
+    const std::set<ScoredPair> rel_set = scored_pairs(rel);
+    for (const ScoredPair& p : scored_pairs(sim)) shared += rel_set.count(p);
+    CHECK(shared == 103);
+    CHECK(sim.size() + rel.size() - shared == all_set.size() - 1);
   }
 }
 
