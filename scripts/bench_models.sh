@@ -129,8 +129,9 @@ for model in ${MODELS//,/ }; do
     for k in 1 2 3 4; do cols="$cols $(cut -d' ' -f$k "$WORK/$name.quality" | median)"; done
     awk -v m="$model" -v t="$tool" -v s="$sec" -v g="${gs:-0}" -v tok="$TOKENS" -v q="$cols" 'BEGIN {
       split(q, v, " ")
+      ratio = (g > 0) ? sprintf("%.1fx", g / s) : "-"
       printf "| %s | %s | %.1f | %.0f | %s | %.2f | %.2f | %.2f | %.3f |\n", m, t, s, tok * 5 / s,
-        g > 0 ? sprintf("%.1fx", g / s) : "-", v[1], v[2], v[3], v[4] }'
+        ratio, v[1], v[2], v[3], v[4] }'
   done
 done
 echo
