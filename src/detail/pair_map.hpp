@@ -1,0 +1,119 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "w2v/huge_page_allocator.hpp"
+
+namespace w2v::detail {
+
+// An open-addressing hash map from a pair of 32-bit ids (one 64-bit key) to a value, for
+// counting bigrams: keys and values side by side, so that a lookup touches one cache line.
+// Not thread safe.
+template <class Value>
+class PairMap {
+ public:
+  static std::uint64_t key(std::uint32_t a, std::uint32_t b) {
+    return static_cast<std::uint64_t>(a) << 32 | b;
+  }
+
+  PairMap() { rehash(16); }
+
+  std::size_t size() const { return size_; }
+
+  // The value of `key`, inserted as Value{} when new.
+  Value& operator[](std::uint64_t key) {
+    std::size_t i = home(key);
+    for (;; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (s.key == key) return s.value;
+      if (s.key == kEmpty) break;
+    }
+    if (2 * (size_ + 1) > slots_.size()) {
+      rehash(2 * slots_.size());
+      return (*this)[key];
+    }
+    ++size_;
+    slots_[i].key = key;
+    slots_[i].value = Value{};
+    return slots_[i].value;
+  }
+
+  const Value* find(std::uint64_t key) const {
+    for (std::size_t i = home(key);; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.key == key) return &s.value;
+      if (s.key == kEmpty) return nullptr;
+    }
+  }
+
+  void prefetch(std::uint64_t key) const { __builtin_prefetch(&slots_[home(key)], 1); }
+
+  // Room for `n` keys without growing.
+  void reserve(std::size_t n) {
+    std::size_t slots = slots_.size();
+    while (2 * n > slots) slots *= 2;
+    if (slots != slots_.size()) rehash(slots);
+  }
+
+  // f(key, value) for each entry, in no particular order.
+  template <class F>
+  void for_each(F&& f) const {
+    for (const Slot& s : slots_) {
+      if (s.key != kEmpty) f(s.key, s.value);
+    }
+  }
+
+  // Drops the entries for which drop(key, value) holds.
+  template <class Drop>
+  void remove_if(Drop&& drop) {
+    std::vector<Slot, HugePageAllocator<Slot>> old;
+    old.swap(slots_);
+    std::size_t kept = 0;
+    for (const Slot& s : old) kept += s.key != kEmpty && !drop(s.key, s.value) ? 1 : 0;
+    std::size_t slots = 16;
+    while (2 * kept > slots) slots *= 2;
+    rebuild(old, slots, [&](const Slot& s) { return !drop(s.key, s.value); });
+  }
+
+ private:
+  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};  // ids never reach 2^32 - 1
+  struct Slot {
+    std::uint64_t key = kEmpty;
+    Value value{};
+  };
+
+  std::size_t home(std::uint64_t key) const {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+
+  void rehash(std::size_t slots) {
+    std::vector<Slot, HugePageAllocator<Slot>> old;
+    old.swap(slots_);
+    rebuild(old, slots, [](const Slot&) { return true; });
+  }
+
+  template <class Keep>
+  void rebuild(const std::vector<Slot, HugePageAllocator<Slot>>& old, std::size_t slots,
+               Keep&& keep) {
+    slots_.assign(slots, Slot{});
+    mask_ = slots - 1;
+    shift_ = 64;
+    for (std::size_t s = slots; s > 1; s >>= 1) --shift_;
+    size_ = 0;
+    for (const Slot& s : old) {
+      if (s.key == kEmpty || !keep(s)) continue;
+      std::size_t i = home(s.key);
+      while (slots_[i].key != kEmpty) i = (i + 1) & mask_;
+      slots_[i] = s;
+      ++size_;
+    }
+  }
+
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
+  std::size_t mask_ = 0;
+  int shift_ = 64;
+  std::size_t size_ = 0;
+};
+
+}  // namespace w2v::detail

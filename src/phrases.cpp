@@ -1,0 +1,678 @@
+#include "w2v/phrases.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <sstream>
+
+#include "detail/pair_map.hpp"
+#include "detail/parallel.hpp"
+#include "w2v/error.hpp"
+#include "w2v/input_file.hpp"
+
+namespace w2v {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using detail::PairMap;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The shortest text that reads back as the same double.
+std::string format_score(double v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+// Whether some proper prefix of `d` is also its suffix: then x + d + y can hold d at two
+// overlapping places, and two pairs can join into the same string.
+bool has_border(std::string_view d) {
+  for (std::size_t k = 1; k < d.size(); ++k) {
+    if (d.substr(0, k) == d.substr(d.size() - k)) return true;
+  }
+  return false;
+}
+
+// The first and the last piece of `s` split at `d`, as Python's str.split does.
+std::pair<std::string_view, std::string_view> first_and_last_piece(std::string_view s,
+                                                                   std::string_view d) {
+  const std::size_t first = s.find(d);
+  if (first == std::string_view::npos) return {s, s};
+  // The last piece starts after the last occurrence found scanning left to right.
+  std::size_t last = first;
+  for (std::size_t p = s.find(d, first + d.size()); p != std::string_view::npos;
+       p = s.find(d, p + d.size())) {
+    last = p;
+  }
+  return {s.substr(0, first), s.substr(last + d.size())};
+}
+
+// The counts one pair is scored from.
+struct PairCounts {
+  std::int64_t a = 0, b = 0, ab = 0;
+};
+
+// The pair's score, or nothing when it can never join.
+std::optional<double> score_pair(const PhraseOptions& options, const PairCounts& c,
+                                 std::int64_t distinct, std::int64_t tokens) {
+  const std::int64_t min_count = options.min_count;
+  switch (options.scoring) {
+    case PhraseScoring::kWord2Phrase:
+      if (c.a < min_count || c.b < min_count || c.ab < min_count) return std::nullopt;
+      return static_cast<double>(c.ab - min_count) / static_cast<double>(c.a) /
+             static_cast<double>(c.b) * static_cast<double>(tokens);
+    case PhraseScoring::kGensim: {
+      if (c.a <= 0 || c.b <= 0 || c.ab <= 0) return std::nullopt;
+      // gensim multiplies Python integers, exactly.
+      const auto denominator =
+          static_cast<double>(static_cast<__int128>(c.a) * static_cast<__int128>(c.b));
+      return static_cast<double>(c.ab - min_count) / denominator * static_cast<double>(distinct);
+    }
+    case PhraseScoring::kNpmi: {
+      if (c.a <= 0 || c.b <= 0 || c.ab <= 0 || c.ab < min_count) return std::nullopt;
+      const auto n = static_cast<double>(tokens);
+      const double pa = static_cast<double>(c.a) / n, pb = static_cast<double>(c.b) / n;
+      const double pab = static_cast<double>(c.ab) / n;
+      const double below = -std::log(pab);
+      if (below == 0) return std::nullopt;  // the whole text is one pair: gensim divides by 0
+      return std::log(pab / (pa * pb)) / below;
+    }
+  }
+  return std::nullopt;
+}
+
+// One thread's counts of one pass.
+struct alignas(64) PassCounter {
+  PairMap<std::int64_t> pairs;
+  std::vector<std::int64_t> words;
+  std::int64_t tokens = 0;
+  std::int64_t joined = 0;
+  std::int64_t min_reduce = 1;
+  std::int64_t pruned = 0;
+
+  // Drops the pairs counted min_reduce times or fewer, then raises min_reduce.
+  void prune() {
+    const std::size_t before = pairs.size();
+    pairs.remove_if([&](std::uint64_t, std::int64_t count) { return count <= min_reduce; });
+    pruned += static_cast<std::int64_t>(before - pairs.size());
+    ++min_reduce;
+  }
+};
+
+// The pass tables: (first, second) -> joined token.
+using JoinTable = PairMap<std::uint32_t>;
+
+// Greedy left to right: a pair the table holds becomes its joined token, and the token after
+// it starts afresh.
+void join_pass(const JoinTable& table, const std::vector<std::uint32_t>& in,
+               std::vector<std::uint32_t>& out, std::int64_t& joined) {
+  out.clear();
+  const std::size_t n = in.size();
+  std::size_t i = 0;
+  while (i < n) {
+    if (i + 1 < n) {
+      const std::uint32_t* to = table.find(PairMap<std::uint32_t>::key(in[i], in[i + 1]));
+      if (to != nullptr) {
+        out.push_back(*to);
+        ++joined;
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(in[i]);
+    ++i;
+  }
+}
+
+// Calls f(sentence, ended) for each sentence of a block, with the tables applied; `ended`:
+// a sentence end follows (the block's last sentence may run on into the next block).
+template <class F>
+void for_each_joined_sentence(const CorpusView& view, const IdSpan& block,
+                              const std::vector<JoinTable>& tables, std::size_t passes,
+                              std::int64_t& joined, F&& f) {
+  std::vector<std::uint32_t> sentence, other;
+  const auto finish = [&](bool ended) {
+    for (std::size_t p = 0; p < passes; ++p) {
+      join_pass(tables[p], sentence, other, joined);
+      sentence.swap(other);
+    }
+    f(sentence, ended);
+    sentence.clear();
+  };
+  for (std::size_t i = 0; i < block.size; ++i) {
+    const std::uint32_t id = view.map(block.data[i]);
+    if (id == kSentenceEnd) {
+      finish(true);
+    } else if (id < view.vocab_size) {
+      sentence.push_back(id);
+    }
+  }
+  if (!sentence.empty()) finish(false);
+}
+
+// Counts the words and adjacent pairs of `sentence`; each pair's slot is fetched a few pairs
+// ahead.
+void count_sentence(const std::vector<std::uint32_t>& s, PassCounter& counter) {
+  constexpr std::size_t kAhead = 8;
+  const std::size_t n = s.size();
+  counter.tokens += static_cast<std::int64_t>(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ++counter.words[s[i]];
+    if (i + kAhead + 1 < n)
+      counter.pairs.prefetch(PairMap<std::int64_t>::key(s[i + kAhead], s[i + kAhead + 1]));
+    if (i + 1 < n) ++counter.pairs[PairMap<std::int64_t>::key(s[i], s[i + 1])];
+  }
+}
+
+// The corpus as every word's id, and the words by id (phrases are added as found).
+struct TokenSpace {
+  StringTable strings;
+  std::size_t base_words = 0;
+};
+
+class PhraseFinder {
+ public:
+  PhraseFinder(const PhraseOptions& options, const TokenizerOptions& tokenizer,
+               const PreparedCorpus& corpus, int threads, const std::atomic<bool>* cancel)
+      : options_(options),
+        tokenizer_(tokenizer),
+        view_(corpus.view()),
+        threads_(std::max(1, threads)),
+        cancel_(cancel) {
+    for (std::uint32_t id = 0; id < corpus.vocab.size(); ++id) {
+      strings_.insert(corpus.vocab.word(id));
+    }
+  }
+
+  // Counts pass `pass` (tables of the earlier ones applied) and makes its table.
+  PhrasePassReport run_pass(std::size_t pass, std::vector<Phrase>& phrases) {
+    PassCounter counts = count(pass);
+    PhrasePassReport report;
+    report.tokens = counts.tokens;
+    report.pruned_pairs = counts.pruned;
+    report.distinct_pairs = static_cast<std::int64_t>(counts.pairs.size());
+    for (const std::int64_t c : counts.words) report.distinct_words += c > 0 ? 1 : 0;
+    tables_.push_back(score(counts, report.distinct_words, phrases));
+    report.phrases = static_cast<std::int64_t>(phrases.size());
+    return report;
+  }
+
+  // Writes the corpus with every pass's phrases joined; returns the tokens written.
+  std::int64_t write(ByteSink& out) {
+    const std::size_t batch = 2 * static_cast<std::size_t>(threads_);
+    std::vector<std::string> texts(batch);
+    std::vector<char> ended(batch);
+    std::vector<std::int64_t> tokens(batch);
+    std::int64_t total = 0;
+    bool line_open = false;  // the last block written ended inside a line
+    for (std::size_t first = 0; first < view_.blocks.size(); first += batch) {
+      check_cancel();
+      const std::size_t n = std::min(batch, view_.blocks.size() - first);
+      detail::FirstException error;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
+      for (std::size_t i = 0; i < n; ++i) {
+        error.run([&] {
+          std::string& text = texts[i];
+          text.clear();
+          tokens[i] = 0;
+          ended[i] = 1;
+          std::int64_t joined = 0;
+          for_each_joined_sentence(view_, view_.blocks[first + i], tables_, tables_.size(), joined,
+                                   [&](const std::vector<std::uint32_t>& s, bool sentence_ended) {
+                                     for (std::size_t k = 0; k < s.size(); ++k) {
+                                       if (k > 0) text += ' ';
+                                       text += strings_.word(s[k]);
+                                     }
+                                     tokens[i] += static_cast<std::int64_t>(s.size());
+                                     if (sentence_ended) {
+                                       if (!s.empty()) text += '\n';
+                                     } else {
+                                       ended[i] = 0;
+                                     }
+                                   });
+        });
+      }
+      error.rethrow();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (texts[i].empty()) continue;
+        if (line_open) out.write(" ", 1);
+        out.write(texts[i]);
+        line_open = ended[i] == 0;
+        total += tokens[i];
+      }
+    }
+    if (line_open) out.write("\n", 1);
+    return total;
+  }
+
+ private:
+  void check_cancel() const {
+    if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) throw Interrupted();
+  }
+
+  PassCounter count(std::size_t pass) {
+    std::vector<PassCounter> counters(static_cast<std::size_t>(threads_));
+    for (PassCounter& c : counters) c.words.assign(strings_.size(), 0);
+    detail::FirstException error;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
+    for (std::size_t b = 0; b < view_.blocks.size(); ++b) {
+      error.run([&] {
+        if (error.failed()) return;
+        check_cancel();
+        PassCounter& counter = counters[static_cast<std::size_t>(omp_get_thread_num())];
+        for_each_joined_sentence(
+            view_, view_.blocks[b], tables_, pass, counter.joined,
+            [&](const std::vector<std::uint32_t>& s, bool) { count_sentence(s, counter); });
+        if (counter.pairs.size() > options_.prune_at) counter.prune();
+      });
+    }
+    error.rethrow();
+    PassCounter& total = counters[0];
+    for (std::size_t t = 1; t < counters.size(); ++t) {
+      PassCounter& c = counters[t];
+      for (std::size_t w = 0; w < total.words.size(); ++w) total.words[w] += c.words[w];
+      total.tokens += c.tokens;
+      total.pruned += c.pruned;
+      total.min_reduce = std::max(total.min_reduce, c.min_reduce);
+      total.pairs.reserve(total.pairs.size() + c.pairs.size());
+      c.pairs.for_each([&](std::uint64_t key, std::int64_t n) { total.pairs[key] += n; });
+      c.pairs = PairMap<std::int64_t>();
+    }
+    while (total.pairs.size() > options_.prune_at) total.prune();
+    return std::move(total);
+  }
+
+  // The pairs of `counts` that join, into `phrases` and the returned table.
+  JoinTable score(const PassCounter& counts, std::int64_t distinct_words,
+                  std::vector<Phrase>& phrases) {
+    struct Entry {
+      std::uint64_t key;
+      PairCounts counts;
+      double score;
+    };
+    std::vector<Entry> entries;
+    entries.reserve(counts.pairs.size());
+    counts.pairs.for_each([&](std::uint64_t key, std::int64_t n) {
+      entries.push_back({key, {0, 0, n}, 0});
+    });
+    // Deterministic whatever the threads' merge order.
+    std::sort(entries.begin(), entries.end(),
+              [](const Entry& x, const Entry& y) { return x.key < y.key; });
+    const std::string& d = options_.delimiter;
+    const auto first = [](std::uint64_t key) { return static_cast<std::uint32_t>(key >> 32); };
+    const auto second = [](std::uint64_t key) { return static_cast<std::uint32_t>(key); };
+    bool plain = !has_border(d);
+    for (std::uint32_t id = 0; plain && id < counts.words.size(); ++id) {
+      if (counts.words[id] > 0 && strings_.word(id).find(d) != std::string_view::npos) {
+        plain = false;
+      }
+    }
+    std::int64_t distinct = 0;
+    if (plain) {
+      // No word holds the delimiter: every joined string is distinct from every word and
+      // from the other pairs', and splits back into the pair's words.
+      distinct = distinct_words + static_cast<std::int64_t>(entries.size());
+      for (Entry& e : entries) {
+        e.counts.a = counts.words[first(e.key)];
+        e.counts.b = counts.words[second(e.key)];
+      }
+    } else {
+      // As word2phrase and gensim do: one count per string, a word and the pairs that join
+      // into the same string sharing it.
+      StringTable keys;
+      std::vector<std::uint32_t> key_of_word(counts.words.size(), StringTable::kNotFound);
+      for (std::uint32_t id = 0; id < counts.words.size(); ++id) {
+        if (counts.words[id] > 0) key_of_word[id] = keys.add(strings_.word(id), counts.words[id]);
+      }
+      std::vector<std::uint32_t> key_of_entry(entries.size());
+      std::string joined;
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        joined.assign(strings_.word(first(entries[i].key)));
+        joined += d;
+        joined += strings_.word(second(entries[i].key));
+        key_of_entry[i] = keys.add(joined, entries[i].counts.ab);
+      }
+      distinct = static_cast<std::int64_t>(keys.size());
+      const auto count_of = [&](std::string_view s) -> std::int64_t {
+        const std::uint32_t k = keys.find(s);
+        return k == StringTable::kNotFound ? 0 : keys.count(k);
+      };
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        Entry& e = entries[i];
+        e.counts.ab = keys.count(key_of_entry[i]);
+        if (options_.scoring == PhraseScoring::kWord2Phrase) {
+          e.counts.a = keys.count(key_of_word[first(e.key)]);
+          e.counts.b = keys.count(key_of_word[second(e.key)]);
+        } else {
+          // FrozenPhrases scores the first and last piece of the joined string.
+          const auto [a, b] = first_and_last_piece(keys.word(key_of_entry[i]), d);
+          e.counts.a = count_of(a);
+          e.counts.b = count_of(b);
+        }
+      }
+    }
+    const double threshold = options_.threshold_or_default();
+    JoinTable table;
+    phrases.clear();
+    std::string joined;
+    for (const Entry& e : entries) {
+      const std::string_view a = strings_.word(first(e.key)), b = strings_.word(second(e.key));
+      // A longer word would be cut when the output is read again.
+      if (a.size() + d.size() + b.size() > tokenizer_.max_word_bytes) continue;
+      const std::optional<double> s = score_pair(options_, e.counts, distinct, counts.tokens);
+      if (!s || !(*s > threshold)) continue;
+      phrases.push_back({std::string(a), std::string(b), *s});
+    }
+    for (const Phrase& p : phrases) {
+      joined = p.first + d + p.second;
+      const std::uint32_t a = strings_.find(p.first), b = strings_.find(p.second);
+      table[JoinTable::key(a, b)] = strings_.insert(joined);
+    }
+    std::sort(phrases.begin(), phrases.end(), [](const Phrase& x, const Phrase& y) {
+      if (x.score != y.score) return x.score > y.score;
+      return std::tie(x.first, x.second) < std::tie(y.first, y.second);
+    });
+    return table;
+  }
+
+  const PhraseOptions& options_;
+  TokenizerOptions tokenizer_;
+  CorpusView view_;
+  int threads_;
+  const std::atomic<bool>* cancel_;
+  StringTable strings_;
+  std::vector<JoinTable> tables_;
+};
+
+[[noreturn]] void bad_line(const std::string& name, std::size_t line, const std::string& why) {
+  throw Error(name + ":" + std::to_string(line) + ": " + why);
+}
+
+// "key=value" of the header, or an error.
+std::string header_value(const std::vector<std::string>& fields, const std::string& key,
+                         const std::string& name) {
+  for (const std::string& f : fields) {
+    if (f.size() > key.size() && f.compare(0, key.size() + 1, key + "=") == 0) {
+      return f.substr(key.size() + 1);
+    }
+  }
+  bad_line(name, 1, "the header has no " + key + "=");
+}
+
+template <class T>
+T parse_whole(const std::string& text, const std::string& name, std::size_t line,
+              const char* what) {
+  T v{};
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size()) {
+    bad_line(name, line, std::string("bad ") + what + " '" + text + "'");
+  }
+  return v;
+}
+
+double parse_double(const std::string& text, const std::string& name, std::size_t line,
+                    const char* what) {
+  double v = 0;
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size() || !std::isfinite(v)) {
+    bad_line(name, line, std::string("bad ") + what + " '" + text + "'");
+  }
+  return v;
+}
+
+std::vector<std::string> fields_of(std::string_view line) {
+  std::vector<std::string> fields;
+  std::size_t p = 0;
+  while (p < line.size()) {
+    while (p < line.size() && line[p] == ' ') ++p;
+    const std::size_t start = p;
+    while (p < line.size() && line[p] != ' ') ++p;
+    if (p > start) fields.emplace_back(line.substr(start, p - start));
+  }
+  return fields;
+}
+
+constexpr const char* kMagic = "w2v-phrases";
+constexpr int kFormatVersion = 1;
+
+}  // namespace
+
+PhraseScoring parse_phrase_scoring(const std::string& name) {
+  if (name == "word2phrase") return PhraseScoring::kWord2Phrase;
+  if (name == "gensim") return PhraseScoring::kGensim;
+  if (name == "npmi") return PhraseScoring::kNpmi;
+  throw UsageError("--scoring must be word2phrase, gensim or npmi, got '" + name + "'");
+}
+
+const char* phrase_scoring_name(PhraseScoring scoring) {
+  switch (scoring) {
+    case PhraseScoring::kWord2Phrase:
+      return "word2phrase";
+    case PhraseScoring::kGensim:
+      return "gensim";
+    case PhraseScoring::kNpmi:
+      return "npmi";
+  }
+  return "?";
+}
+
+double default_threshold(PhraseScoring scoring) {
+  return scoring == PhraseScoring::kNpmi ? 0.5 : 100.0;
+}
+
+double PhraseOptions::threshold_or_default() const {
+  return threshold ? *threshold : default_threshold(scoring);
+}
+
+void validate(const PhraseOptions& options, const TokenizerOptions& tokenizer) {
+  validate(tokenizer);
+  require_in_range(static_cast<long double>(options.min_count), ranges::kPhraseMinCount,
+                   "--min-count");
+  require_in_range(options.passes, ranges::kPhrasePasses, "--passes");
+  require_in_range(static_cast<long double>(options.prune_at), ranges::kPruneAt, "--prune-at");
+  if (options.threshold) {
+    require_in_range(
+        *options.threshold,
+        options.scoring == PhraseScoring::kNpmi ? ranges::kNpmiThreshold : ranges::kPhraseThreshold,
+        options.scoring == PhraseScoring::kNpmi ? "--threshold (npmi)" : "--threshold");
+  }
+  const std::string& d = options.delimiter;
+  if (d.empty()) throw UsageError("--delimiter must not be empty");
+  if (d.size() > 16) throw UsageError("--delimiter must be at most 16 bytes, got '" + d + "'");
+  // It must read back as part of one word, unchanged: no space, newline or control byte,
+  // valid UTF-8, nothing --lowercase folds.
+  Tokenizer t(tokenizer);
+  std::vector<std::string> words;
+  t.tokenize(
+      d, false, [&](std::string_view w) { words.emplace_back(w); }, [&] { words.emplace_back(); });
+  if (words.size() != 1 || words[0] != d || t.stats().control_bytes > 0) {
+    throw UsageError("--delimiter '" + d +
+                     "' would not be read back inside one word: no spaces, control bytes or "
+                     "invalid UTF-8" +
+                     (tokenizer.lowercase ? ", and nothing --lowercase folds" : ""));
+  }
+}
+
+void write_phrase_model(const PhraseModel& model, ByteSink& out) {
+  const PhraseOptions& o = model.options;
+  std::string text =
+      std::string(kMagic) + " " + std::to_string(kFormatVersion) +
+      " scoring=" + phrase_scoring_name(o.scoring) + " min-count=" + std::to_string(o.min_count) +
+      " threshold=" + format_score(o.threshold_or_default()) + " delimiter=" + o.delimiter +
+      " passes=" + std::to_string(model.passes.size()) +
+      " lowercase=" + (model.tokenizer.lowercase ? "on" : "off") +
+      " max-word-bytes=" + std::to_string(model.tokenizer.max_word_bytes) + "\n";
+  for (std::size_t p = 0; p < model.passes.size(); ++p) {
+    text += "pass " + std::to_string(p + 1) + " " + std::to_string(model.passes[p].size()) + "\n";
+    for (const Phrase& phrase : model.passes[p]) {
+      text += phrase.first;
+      text += ' ';
+      text += phrase.second;
+      text += ' ';
+      text += format_score(phrase.score);
+      text += '\n';
+      if (text.size() > (1u << 20)) {
+        out.write(text);
+        text.clear();
+      }
+    }
+  }
+  out.write(text);
+}
+
+PhraseModel parse_phrase_model(std::string_view text, const std::string& name) {
+  std::size_t line_no = 0, pos = 0;
+  const auto next_line = [&](std::string_view& line) {
+    if (pos >= text.size()) return false;
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    line = text.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    pos = end + 1;
+    ++line_no;
+    return true;
+  };
+  std::string_view line;
+  if (!next_line(line)) throw Error(name + ": empty, not a phrase file");
+  const std::vector<std::string> header = fields_of(line);
+  if (header.size() < 2 || header[0] != kMagic) {
+    bad_line(name, 1, "not a phrase file of `w2v phrases --save-phrases`");
+  }
+  if (header[1] != std::to_string(kFormatVersion)) {
+    bad_line(name, 1,
+             "phrase file version " + header[1] + ", this w2v reads version " +
+                 std::to_string(kFormatVersion));
+  }
+  PhraseModel model;
+  PhraseOptions& o = model.options;
+  try {
+    o.scoring = parse_phrase_scoring(header_value(header, "scoring", name));
+  } catch (const UsageError& e) {
+    bad_line(name, 1, e.what());
+  }
+  o.min_count =
+      parse_whole<std::int64_t>(header_value(header, "min-count", name), name, 1, "min-count");
+  o.threshold = parse_double(header_value(header, "threshold", name), name, 1, "threshold");
+  o.delimiter = header_value(header, "delimiter", name);
+  const auto passes = parse_whole<int>(header_value(header, "passes", name), name, 1, "passes");
+  model.tokenizer.lowercase = header_value(header, "lowercase", name) == "on";
+  model.tokenizer.max_word_bytes = parse_whole<std::size_t>(
+      header_value(header, "max-word-bytes", name), name, 1, "max-word-bytes");
+  o.passes = std::max(passes, 1);
+  try {
+    validate(o, model.tokenizer);
+  } catch (const UsageError& e) {
+    bad_line(name, 1, e.what());
+  }
+  for (int p = 1; p <= passes; ++p) {
+    if (!next_line(line)) bad_line(name, line_no + 1, "missing `pass " + std::to_string(p) + "`");
+    const std::vector<std::string> f = fields_of(line);
+    if (f.size() != 3 || f[0] != "pass" || f[1] != std::to_string(p)) {
+      bad_line(name, line_no, "expected `pass " + std::to_string(p) + " COUNT`");
+    }
+    const auto n = parse_whole<std::size_t>(f[2], name, line_no, "phrase count");
+    if (n > text.size()) bad_line(name, line_no, "more phrases than the file has lines");
+    std::vector<Phrase>& phrases = model.passes.emplace_back();
+    phrases.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!next_line(line)) bad_line(name, line_no + 1, "missing phrases of pass " + f[1]);
+      std::vector<std::string> g = fields_of(line);
+      if (g.size() != 3) bad_line(name, line_no, "expected `FIRST SECOND SCORE`");
+      phrases.push_back(
+          {std::move(g[0]), std::move(g[1]), parse_double(g[2], name, line_no, "score")});
+    }
+  }
+  while (next_line(line)) {
+    if (!fields_of(line).empty()) bad_line(name, line_no, "text after the last pass");
+  }
+  return model;
+}
+
+PhraseModel read_phrase_model(const std::string& path, const std::atomic<bool>* cancel) {
+  return parse_phrase_model(read_input(path, cancel), path == "-" ? "standard input" : path);
+}
+
+PhraseJoiner::PhraseJoiner(const PhraseModel& model) : model_(model) {
+  const std::string& d = model_.options.delimiter;
+  for (const std::vector<Phrase>& pass : model_.passes) {
+    StringTable& pairs = pairs_.emplace_back();
+    std::vector<std::string>& joined = joined_.emplace_back();
+    std::string key;
+    for (const Phrase& p : pass) {
+      key = p.first + ' ' + p.second;
+      const std::uint32_t id = pairs.insert(key);
+      if (id == joined.size()) joined.push_back(p.first + d + p.second);
+    }
+  }
+}
+
+void PhraseJoiner::join(std::vector<std::string>& sentence) const {
+  std::vector<std::string> out;
+  std::string key;
+  for (std::size_t p = 0; p < pairs_.size(); ++p) {
+    out.clear();
+    const std::size_t n = sentence.size();
+    std::size_t i = 0;
+    while (i < n) {
+      if (i + 1 < n) {
+        key.assign(sentence[i]);
+        key += ' ';
+        key += sentence[i + 1];
+        const std::uint32_t id = pairs_[p].find(key);
+        if (id != StringTable::kNotFound) {
+          out.push_back(joined_[p][id]);
+          i += 2;
+          continue;
+        }
+      }
+      out.push_back(std::move(sentence[i]));
+      ++i;
+    }
+    sentence.swap(out);
+  }
+}
+
+PhrasesReport find_and_join_phrases(const CorpusOptions& corpus, const PhraseOptions& options,
+                                    int threads, ByteSink& out, const std::atomic<bool>* cancel) {
+  validate(options, corpus.tokenizer);
+  CorpusOptions every = corpus;
+  every.vocab = VocabOptions{0, 0};  // every word is written out again
+  every.prune_at = 0;
+  every.read_vocab.clear();
+  every.cache_dir.clear();
+  every.phrases.clear();
+  every.fixed_vocab.reset();
+  every.base_vocab.reset();
+  PhrasesReport report;
+  report.model.options = options;
+  report.model.tokenizer = corpus.tokenizer;
+  Clock::time_point start = Clock::now();
+  const PreparedCorpus prepared = prepare_corpus(every, threads, cancel);
+  report.tokens = prepared.tokens;
+  report.bytes = prepared.bytes;
+  report.read_seconds = seconds_since(start);
+  start = Clock::now();
+  PhraseFinder finder(options, corpus.tokenizer, prepared, threads, cancel);
+  for (int p = 0; p < options.passes; ++p) {
+    report.passes.push_back(
+        finder.run_pass(static_cast<std::size_t>(p), report.model.passes.emplace_back()));
+  }
+  report.count_seconds = seconds_since(start);
+  start = Clock::now();
+  report.output_tokens = finder.write(out);
+  for (std::size_t p = 0; p < report.passes.size(); ++p) {
+    const std::int64_t next =
+        p + 1 < report.passes.size() ? report.passes[p + 1].tokens : report.output_tokens;
+    report.passes[p].joined = report.passes[p].tokens - next;
+  }
+  report.write_seconds = seconds_since(start);
+  return report;
+}
+
+}  // namespace w2v
