@@ -131,7 +131,7 @@ void join_pass(const JoinTable& table, const std::vector<std::uint32_t>& in,
   }
 }
 
-// Calls f(sentence, ended) for each sentence of a block, with the tables applied; `ended`:
+// Calls f(ids, size, ended) for each sentence of a block, with the tables applied; `ended`:
 // a sentence end follows (the block's last sentence may run on into the next block).
 template <class F>
 void for_each_joined_sentence(const CorpusView& view, const IdSpan& block,
@@ -143,9 +143,21 @@ void for_each_joined_sentence(const CorpusView& view, const IdSpan& block,
       join_pass(tables[p], sentence, other, joined);
       sentence.swap(other);
     }
-    f(sentence, ended);
+    f(static_cast<const std::uint32_t*>(sentence.data()), sentence.size(), ended);
     sentence.clear();
   };
+  if (passes == 0 && view.remap == nullptr) {
+    // The ids as they are: every word of the corpus is in the vocabulary.
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < block.size; ++i) {
+      if (block.data[i] == kSentenceEnd) {
+        f(block.data + start, i - start, true);
+        start = i + 1;
+      }
+    }
+    if (start < block.size) f(block.data + start, block.size - start, false);
+    return;
+  }
   for (std::size_t i = 0; i < block.size; ++i) {
     const std::uint32_t id = view.map(block.data[i]);
     if (id == kSentenceEnd) {
@@ -157,17 +169,16 @@ void for_each_joined_sentence(const CorpusView& view, const IdSpan& block,
   if (!sentence.empty()) finish(false);
 }
 
-// Counts the words and adjacent pairs of `sentence`; each pair's slot is fetched a few pairs
+// Counts the words and adjacent pairs of a sentence; each pair's slot is fetched a few pairs
 // ahead.
-void count_sentence(const std::vector<std::uint32_t>& s, PassCounter& counter) {
+void count_sentence(const std::uint32_t* s, std::size_t n, PassCounter& counter) {
+  using Map = PairMap<std::int64_t>;
   constexpr std::size_t kAhead = 8;
-  const std::size_t n = s.size();
   counter.tokens += static_cast<std::int64_t>(n);
   for (std::size_t i = 0; i < n; ++i) {
     ++counter.words[s[i]];
-    if (i + kAhead + 1 < n)
-      counter.pairs.prefetch(PairMap<std::int64_t>::key(s[i + kAhead], s[i + kAhead + 1]));
-    if (i + 1 < n) ++counter.pairs[PairMap<std::int64_t>::key(s[i], s[i + 1])];
+    if (i + kAhead + 1 < n) counter.pairs.prefetch(Map::key(s[i + kAhead], s[i + kAhead + 1]));
+    if (i + 1 < n) ++counter.pairs[Map::key(s[i], s[i + 1])];
   }
 }
 
@@ -206,6 +217,8 @@ class PhraseFinder {
 
   // Writes the corpus with every pass's phrases joined; returns the tokens written.
   std::int64_t write(ByteSink& out) {
+    words_.resize(strings_.size());
+    for (std::uint32_t id = 0; id < words_.size(); ++id) words_[id] = strings_.word(id);
     const std::size_t batch = 2 * static_cast<std::size_t>(threads_);
     std::vector<std::string> texts(batch);
     std::vector<char> ended(batch);
@@ -224,19 +237,20 @@ class PhraseFinder {
           tokens[i] = 0;
           ended[i] = 1;
           std::int64_t joined = 0;
-          for_each_joined_sentence(view_, view_.blocks[first + i], tables_, tables_.size(), joined,
-                                   [&](const std::vector<std::uint32_t>& s, bool sentence_ended) {
-                                     for (std::size_t k = 0; k < s.size(); ++k) {
-                                       if (k > 0) text += ' ';
-                                       text += strings_.word(s[k]);
-                                     }
-                                     tokens[i] += static_cast<std::int64_t>(s.size());
-                                     if (sentence_ended) {
-                                       if (!s.empty()) text += '\n';
-                                     } else {
-                                       ended[i] = 0;
-                                     }
-                                   });
+          for_each_joined_sentence(
+              view_, view_.blocks[first + i], tables_, tables_.size(), joined,
+              [&](const std::uint32_t* s, std::size_t size, bool sentence_ended) {
+                for (std::size_t k = 0; k < size; ++k) {
+                  const std::string_view w = words_[s[k]];
+                  text.append(w.data(), w.size());
+                  text += ' ';
+                }
+                // The last space ends the line, or goes where the next block goes on.
+                if (size > 0 && sentence_ended) text.back() = '\n';
+                if (size > 0 && !sentence_ended) text.pop_back();
+                tokens[i] += static_cast<std::int64_t>(size);
+                if (!sentence_ended) ended[i] = 0;
+              });
         });
       }
       error.rethrow();
@@ -269,7 +283,7 @@ class PhraseFinder {
         PassCounter& counter = counters[static_cast<std::size_t>(omp_get_thread_num())];
         for_each_joined_sentence(
             view_, view_.blocks[b], tables_, pass, counter.joined,
-            [&](const std::vector<std::uint32_t>& s, bool) { count_sentence(s, counter); });
+            [&](const std::uint32_t* s, std::size_t n, bool) { count_sentence(s, n, counter); });
         if (counter.pairs.size() > options_.prune_at) counter.prune();
       });
     }
@@ -292,37 +306,36 @@ class PhraseFinder {
   // The pairs of `counts` that join, into `phrases` and the returned table.
   JoinTable score(const PassCounter& counts, std::int64_t distinct_words,
                   std::vector<Phrase>& phrases) {
-    struct Entry {
-      std::uint64_t key;
-      PairCounts counts;
-      double score;
-    };
-    std::vector<Entry> entries;
-    entries.reserve(counts.pairs.size());
-    counts.pairs.for_each([&](std::uint64_t key, std::int64_t n) {
-      entries.push_back({key, {0, 0, n}, 0});
-    });
-    // Deterministic whatever the threads' merge order.
-    std::sort(entries.begin(), entries.end(),
-              [](const Entry& x, const Entry& y) { return x.key < y.key; });
     const std::string& d = options_.delimiter;
     const auto first = [](std::uint64_t key) { return static_cast<std::uint32_t>(key >> 32); };
     const auto second = [](std::uint64_t key) { return static_cast<std::uint32_t>(key); };
+    const double threshold = options_.threshold_or_default();
+    std::vector<std::uint64_t> kept;  // the keys of the pairs that join
+    std::int64_t distinct = 0;
+    const auto consider = [&](std::uint64_t key, const PairCounts& c) {
+      const std::string_view a = strings_.word(first(key)), b = strings_.word(second(key));
+      // A longer word would be cut when the output is read again.
+      if (a.size() + d.size() + b.size() > tokenizer_.max_word_bytes) return;
+      const std::optional<double> s = score_pair(options_, c, distinct, counts.tokens);
+      if (s && *s > threshold) {
+        phrases.push_back({std::string(a), std::string(b), *s});
+        kept.push_back(key);
+      }
+    };
     bool plain = !has_border(d);
     for (std::uint32_t id = 0; plain && id < counts.words.size(); ++id) {
       if (counts.words[id] > 0 && strings_.word(id).find(d) != std::string_view::npos) {
         plain = false;
       }
     }
-    std::int64_t distinct = 0;
+    phrases.clear();
     if (plain) {
       // No word holds the delimiter: every joined string is distinct from every word and
       // from the other pairs', and splits back into the pair's words.
-      distinct = distinct_words + static_cast<std::int64_t>(entries.size());
-      for (Entry& e : entries) {
-        e.counts.a = counts.words[first(e.key)];
-        e.counts.b = counts.words[second(e.key)];
-      }
+      distinct = distinct_words + static_cast<std::int64_t>(counts.pairs.size());
+      counts.pairs.for_each([&](std::uint64_t key, std::int64_t n) {
+        consider(key, {counts.words[first(key)], counts.words[second(key)], n});
+      });
     } else {
       // As word2phrase and gensim do: one count per string, a word and the pairs that join
       // into the same string sharing it.
@@ -331,54 +344,54 @@ class PhraseFinder {
       for (std::uint32_t id = 0; id < counts.words.size(); ++id) {
         if (counts.words[id] > 0) key_of_word[id] = keys.add(strings_.word(id), counts.words[id]);
       }
-      std::vector<std::uint32_t> key_of_entry(entries.size());
+      std::vector<std::uint32_t> key_of_pair;  // in for_each's order
+      key_of_pair.reserve(counts.pairs.size());
       std::string joined;
-      for (std::size_t i = 0; i < entries.size(); ++i) {
-        joined.assign(strings_.word(first(entries[i].key)));
+      counts.pairs.for_each([&](std::uint64_t key, std::int64_t n) {
+        joined.assign(strings_.word(first(key)));
         joined += d;
-        joined += strings_.word(second(entries[i].key));
-        key_of_entry[i] = keys.add(joined, entries[i].counts.ab);
-      }
+        joined += strings_.word(second(key));
+        key_of_pair.push_back(keys.add(joined, n));
+      });
       distinct = static_cast<std::int64_t>(keys.size());
       const auto count_of = [&](std::string_view s) -> std::int64_t {
         const std::uint32_t k = keys.find(s);
         return k == StringTable::kNotFound ? 0 : keys.count(k);
       };
-      for (std::size_t i = 0; i < entries.size(); ++i) {
-        Entry& e = entries[i];
-        e.counts.ab = keys.count(key_of_entry[i]);
+      std::size_t i = 0;
+      counts.pairs.for_each([&](std::uint64_t key, std::int64_t) {
+        const std::uint32_t k = key_of_pair[i++];
+        PairCounts c{0, 0, keys.count(k)};
         if (options_.scoring == PhraseScoring::kWord2Phrase) {
-          e.counts.a = keys.count(key_of_word[first(e.key)]);
-          e.counts.b = keys.count(key_of_word[second(e.key)]);
+          c.a = keys.count(key_of_word[first(key)]);
+          c.b = keys.count(key_of_word[second(key)]);
         } else {
           // FrozenPhrases scores the first and last piece of the joined string.
-          const auto [a, b] = first_and_last_piece(keys.word(key_of_entry[i]), d);
-          e.counts.a = count_of(a);
-          e.counts.b = count_of(b);
+          const auto [a, b] = first_and_last_piece(keys.word(k), d);
+          c.a = count_of(a);
+          c.b = count_of(b);
         }
-      }
+        consider(key, c);
+      });
     }
-    const double threshold = options_.threshold_or_default();
-    JoinTable table;
-    phrases.clear();
-    std::string joined;
-    for (const Entry& e : entries) {
-      const std::string_view a = strings_.word(first(e.key)), b = strings_.word(second(e.key));
-      // A longer word would be cut when the output is read again.
-      if (a.size() + d.size() + b.size() > tokenizer_.max_word_bytes) continue;
-      const std::optional<double> s = score_pair(options_, e.counts, distinct, counts.tokens);
-      if (!s || !(*s > threshold)) continue;
-      phrases.push_back({std::string(a), std::string(b), *s});
-    }
-    for (const Phrase& p : phrases) {
-      joined = p.first + d + p.second;
-      const std::uint32_t a = strings_.find(p.first), b = strings_.find(p.second);
-      table[JoinTable::key(a, b)] = strings_.insert(joined);
-    }
-    std::sort(phrases.begin(), phrases.end(), [](const Phrase& x, const Phrase& y) {
-      if (x.score != y.score) return x.score > y.score;
-      return std::tie(x.first, x.second) < std::tie(y.first, y.second);
+    // Sorted, so that the joined words get their ids in the same order on every run.
+    std::vector<std::size_t> order(phrases.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+      const Phrase &p = phrases[x], &q = phrases[y];
+      if (p.score != q.score) return p.score > q.score;
+      return std::tie(p.first, p.second) < std::tie(q.first, q.second);
     });
+    std::vector<Phrase> sorted;
+    sorted.reserve(phrases.size());
+    JoinTable table;
+    table.reserve(order.size());
+    for (const std::size_t i : order) {
+      Phrase& p = phrases[i];
+      table[kept[i]] = strings_.insert(p.first + d + p.second);
+      sorted.push_back(std::move(p));
+    }
+    phrases.swap(sorted);
     return table;
   }
 
@@ -388,6 +401,7 @@ class PhraseFinder {
   int threads_;
   const std::atomic<bool>* cancel_;
   StringTable strings_;
+  std::vector<std::string_view> words_;  // strings_'s words by id, for writing
   std::vector<JoinTable> tables_;
 };
 
