@@ -169,18 +169,50 @@ void for_each_joined_sentence(const CorpusView& view, const IdSpan& block,
   if (!sentence.empty()) finish(false);
 }
 
-// Counts the words and adjacent pairs of a sentence; each pair's slot is fetched a few pairs
-// ahead.
-void count_sentence(const std::uint32_t* s, std::size_t n, PassCounter& counter) {
+// Which of `parts` counting threads counts a pair: a hash of it, so that each thread holds
+// its own pairs and no two tables need merging.
+inline unsigned part_of(std::uint64_t key, unsigned parts) {
+  return static_cast<unsigned>((key * 0xD6E8FEB86659FD93ull) >> 40) % parts;
+}
+
+// Counts the words (ids equal to `part` modulo `parts`) and adjacent pairs (part_of) of a
+// sentence that are thread `part`'s; each pair's slot is fetched a few pairs ahead.
+void count_sentence(const std::uint32_t* s, std::size_t n, PassCounter& counter, unsigned part,
+                    unsigned parts) {
   using Map = PairMap<std::int64_t>;
   constexpr std::size_t kAhead = 8;
-  counter.tokens += static_cast<std::int64_t>(n);
+  if (part == 0) counter.tokens += static_cast<std::int64_t>(n);
   for (std::size_t i = 0; i < n; ++i) {
-    ++counter.words[s[i]];
-    if (i + kAhead + 1 < n) counter.pairs.prefetch(Map::key(s[i + kAhead], s[i + kAhead + 1]));
-    if (i + 1 < n) ++counter.pairs[Map::key(s[i], s[i + 1])];
+    if (s[i] % parts == part) ++counter.words[s[i]];
+    if (i + kAhead + 1 < n) {
+      const std::uint64_t ahead = Map::key(s[i + kAhead], s[i + kAhead + 1]);
+      if (part_of(ahead, parts) == part) counter.pairs.prefetch(ahead);
+    }
+    if (i + 1 < n) {
+      const std::uint64_t key = Map::key(s[i], s[i + 1]);
+      if (part_of(key, parts) == part) ++counter.pairs[key];
+    }
   }
 }
+
+// The counts of one pass: every word's, and the pairs in one table per counting thread.
+struct PassCounts {
+  std::vector<std::int64_t> words;
+  std::vector<PairMap<std::int64_t>> pairs;
+  std::int64_t tokens = 0;
+  std::int64_t pruned = 0;
+
+  std::size_t distinct_pairs() const {
+    std::size_t n = 0;
+    for (const auto& p : pairs) n += p.size();
+    return n;
+  }
+  // f(key, count) for every pair, in the same order on every call.
+  template <class F>
+  void for_each_pair(F&& f) const {
+    for (const auto& p : pairs) p.for_each(f);
+  }
+};
 
 // The corpus as every word's id, and the words by id (phrases are added as found).
 struct TokenSpace {
@@ -204,11 +236,11 @@ class PhraseFinder {
 
   // Counts pass `pass` (tables of the earlier ones applied) and makes its table.
   PhrasePassReport run_pass(std::size_t pass, std::vector<Phrase>& phrases) {
-    PassCounter counts = count(pass);
+    PassCounts counts = count(pass);
     PhrasePassReport report;
     report.tokens = counts.tokens;
     report.pruned_pairs = counts.pruned;
-    report.distinct_pairs = static_cast<std::int64_t>(counts.pairs.size());
+    report.distinct_pairs = static_cast<std::int64_t>(counts.distinct_pairs());
     for (const std::int64_t c : counts.words) report.distinct_words += c > 0 ? 1 : 0;
     tables_.push_back(score(counts, report.distinct_words, phrases));
     report.phrases = static_cast<std::int64_t>(phrases.size());
@@ -271,40 +303,42 @@ class PhraseFinder {
     if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) throw Interrupted();
   }
 
-  PassCounter count(std::size_t pass) {
-    std::vector<PassCounter> counters(static_cast<std::size_t>(threads_));
+  // Every thread reads the whole pass and counts its own share of the words and pairs:
+  // reading ids is cheap next to a pair's cache miss, and no tables are merged.
+  PassCounts count(std::size_t pass) {
+    const auto parts = static_cast<unsigned>(threads_);
+    std::vector<PassCounter> counters(parts);
     for (PassCounter& c : counters) c.words.assign(strings_.size(), 0);
     detail::FirstException error;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
-    for (std::size_t b = 0; b < view_.blocks.size(); ++b) {
-      error.run([&] {
-        if (error.failed()) return;
+#pragma omp parallel num_threads(threads_)
+    error.run([&] {
+      const auto part = static_cast<unsigned>(omp_get_thread_num());
+      PassCounter& counter = counters[part];
+      for (std::size_t b = 0; b < view_.blocks.size() && !error.failed(); ++b) {
         check_cancel();
-        PassCounter& counter = counters[static_cast<std::size_t>(omp_get_thread_num())];
-        for_each_joined_sentence(
-            view_, view_.blocks[b], tables_, pass, counter.joined,
-            [&](const std::uint32_t* s, std::size_t n, bool) { count_sentence(s, n, counter); });
+        for_each_joined_sentence(view_, view_.blocks[b], tables_, pass, counter.joined,
+                                 [&](const std::uint32_t* s, std::size_t n, bool) {
+                                   count_sentence(s, n, counter, part, parts);
+                                 });
         if (counter.pairs.size() > options_.prune_at) counter.prune();
-      });
-    }
+      }
+    });
     error.rethrow();
-    PassCounter& total = counters[0];
-    for (std::size_t t = 1; t < counters.size(); ++t) {
-      PassCounter& c = counters[t];
-      for (std::size_t w = 0; w < total.words.size(); ++w) total.words[w] += c.words[w];
+    PassCounts total;
+    total.words = std::move(counters[0].words);
+    for (PassCounter& c : counters) {
+      if (&c != &counters[0]) {
+        for (std::size_t w = 0; w < total.words.size(); ++w) total.words[w] += c.words[w];
+      }
       total.tokens += c.tokens;
       total.pruned += c.pruned;
-      total.min_reduce = std::max(total.min_reduce, c.min_reduce);
-      total.pairs.reserve(total.pairs.size() + c.pairs.size());
-      c.pairs.for_each([&](std::uint64_t key, std::int64_t n) { total.pairs[key] += n; });
-      c.pairs = PairMap<std::int64_t>();
+      total.pairs.push_back(std::move(c.pairs));
     }
-    while (total.pairs.size() > options_.prune_at) total.prune();
-    return std::move(total);
+    return total;
   }
 
   // The pairs of `counts` that join, into `phrases` and the returned table.
-  JoinTable score(const PassCounter& counts, std::int64_t distinct_words,
+  JoinTable score(const PassCounts& counts, std::int64_t distinct_words,
                   std::vector<Phrase>& phrases) {
     const std::string& d = options_.delimiter;
     const auto first = [](std::uint64_t key) { return static_cast<std::uint32_t>(key >> 32); };
@@ -332,8 +366,8 @@ class PhraseFinder {
     if (plain) {
       // No word holds the delimiter: every joined string is distinct from every word and
       // from the other pairs', and splits back into the pair's words.
-      distinct = distinct_words + static_cast<std::int64_t>(counts.pairs.size());
-      counts.pairs.for_each([&](std::uint64_t key, std::int64_t n) {
+      distinct = distinct_words + static_cast<std::int64_t>(counts.distinct_pairs());
+      counts.for_each_pair([&](std::uint64_t key, std::int64_t n) {
         consider(key, {counts.words[first(key)], counts.words[second(key)], n});
       });
     } else {
@@ -345,9 +379,9 @@ class PhraseFinder {
         if (counts.words[id] > 0) key_of_word[id] = keys.add(strings_.word(id), counts.words[id]);
       }
       std::vector<std::uint32_t> key_of_pair;  // in for_each's order
-      key_of_pair.reserve(counts.pairs.size());
+      key_of_pair.reserve(counts.distinct_pairs());
       std::string joined;
-      counts.pairs.for_each([&](std::uint64_t key, std::int64_t n) {
+      counts.for_each_pair([&](std::uint64_t key, std::int64_t n) {
         joined.assign(strings_.word(first(key)));
         joined += d;
         joined += strings_.word(second(key));
@@ -359,7 +393,7 @@ class PhraseFinder {
         return k == StringTable::kNotFound ? 0 : keys.count(k);
       };
       std::size_t i = 0;
-      counts.pairs.for_each([&](std::uint64_t key, std::int64_t) {
+      counts.for_each_pair([&](std::uint64_t key, std::int64_t) {
         const std::uint32_t k = key_of_pair[i++];
         PairCounts c{0, 0, keys.count(k)};
         if (options_.scoring == PhraseScoring::kWord2Phrase) {
