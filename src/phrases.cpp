@@ -337,6 +337,91 @@ class PhraseFinder {
     return total;
   }
 
+  // Calls consider(key, counts) for every pair with the counts word2phrase and gensim take
+  // from their string tables, for a delimiter that cannot overlap itself; returns the number
+  // of distinct strings. Only words that hold the delimiter ("special": phrases of earlier
+  // passes) and the pairs with one need strings: a pair of plain words joins into a string
+  // with the delimiter once, which only a special word can equal, splitting into the pair.
+  template <class Consider>
+  std::int64_t count_by_ids(const PassCounts& counts, std::int64_t distinct_words,
+                            Consider&& consider) {
+    const std::string& d = options_.delimiter;
+    const auto first = [](std::uint64_t key) { return static_cast<std::uint32_t>(key >> 32); };
+    const auto second = [](std::uint64_t key) { return static_cast<std::uint32_t>(key); };
+    const std::vector<std::int64_t>& words = counts.words;
+    std::vector<char> special(words.size(), 0);
+    StringTable strings;  // the special words, then the special pairs' strings
+    std::vector<std::uint32_t> key_of_word(words.size(), StringTable::kNotFound);
+    std::int64_t plain_words = distinct_words;
+    for (std::uint32_t id = 0; id < words.size(); ++id) {
+      if (words[id] > 0 && strings_.word(id).find(d) != std::string_view::npos) {
+        special[id] = 1;
+        key_of_word[id] = strings.add(strings_.word(id), words[id]);
+        --plain_words;
+      }
+    }
+    // Plain pairs whose string is a special word: one count for both.
+    PairMap<std::uint32_t> merged;
+    const auto parts = static_cast<unsigned>(counts.pairs.size());
+    for (std::uint32_t id = 0; id < words.size(); ++id) {
+      if (!special[id]) continue;
+      const std::string_view w = strings_.word(id);
+      const std::size_t at = w.find(d);
+      if (w.find(d, at + d.size()) != std::string_view::npos) continue;
+      const std::uint32_t a = strings_.find(w.substr(0, at));
+      const std::uint32_t b = strings_.find(w.substr(at + d.size()));
+      if (a == StringTable::kNotFound || b == StringTable::kNotFound) continue;
+      const std::uint64_t key = JoinTable::key(a, b);
+      const std::int64_t* n = counts.pairs[part_of(key, parts)].find(key);
+      if (n == nullptr) continue;
+      strings.add_count(key_of_word[id], *n);
+      merged[key] = key_of_word[id];
+    }
+    std::vector<std::uint32_t> key_of_special_pair;  // in for_each_pair's order
+    std::string joined;
+    std::int64_t plain_pairs = 0;
+    counts.for_each_pair([&](std::uint64_t key, std::int64_t n) {
+      if (!special[first(key)] && !special[second(key)]) {
+        ++plain_pairs;
+        return;
+      }
+      joined.assign(strings_.word(first(key)));
+      joined += d;
+      joined += strings_.word(second(key));
+      key_of_special_pair.push_back(strings.add(joined, n));
+    });
+    const std::int64_t distinct = plain_words + static_cast<std::int64_t>(strings.size()) +
+                                  plain_pairs - static_cast<std::int64_t>(merged.size());
+    // A piece of a split string holds no delimiter: a plain word or none.
+    const auto count_of_piece = [&](std::string_view piece) -> std::int64_t {
+      const std::uint32_t id = strings_.find(piece);
+      return id == StringTable::kNotFound || id >= words.size() ? 0 : words[id];
+    };
+    const bool by_pieces = options_.scoring != PhraseScoring::kWord2Phrase;
+    std::size_t i = 0;
+    counts.for_each_pair([&](std::uint64_t key, std::int64_t n) {
+      const std::uint32_t a = first(key), b = second(key);
+      if (!special[a] && !special[b]) {
+        const std::uint32_t* k = merged.find(key);
+        consider(key, {words[a], words[b], k != nullptr ? strings.count(*k) : n}, distinct);
+        return;
+      }
+      const std::uint32_t k = key_of_special_pair[i++];
+      PairCounts c{0, 0, strings.count(k)};
+      if (by_pieces) {
+        // FrozenPhrases scores the first and last piece of the joined string.
+        const auto [x, y] = first_and_last_piece(strings.word(k), d);
+        c.a = count_of_piece(x);
+        c.b = count_of_piece(y);
+      } else {
+        c.a = special[a] ? strings.count(key_of_word[a]) : words[a];
+        c.b = special[b] ? strings.count(key_of_word[b]) : words[b];
+      }
+      consider(key, c, distinct);
+    });
+    return distinct;
+  }
+
   // The pairs of `counts` that join, into `phrases` and the returned table.
   JoinTable score(const PassCounts& counts, std::int64_t distinct_words,
                   std::vector<Phrase>& phrases) {
@@ -345,8 +430,7 @@ class PhraseFinder {
     const auto second = [](std::uint64_t key) { return static_cast<std::uint32_t>(key); };
     const double threshold = options_.threshold_or_default();
     std::vector<std::uint64_t> kept;  // the keys of the pairs that join
-    std::int64_t distinct = 0;
-    const auto consider = [&](std::uint64_t key, const PairCounts& c) {
+    const auto consider = [&](std::uint64_t key, const PairCounts& c, std::int64_t distinct) {
       const std::string_view a = strings_.word(first(key)), b = strings_.word(second(key));
       // A longer word would be cut when the output is read again.
       if (a.size() + d.size() + b.size() > tokenizer_.max_word_bytes) return;
@@ -356,23 +440,13 @@ class PhraseFinder {
         kept.push_back(key);
       }
     };
-    bool plain = !has_border(d);
-    for (std::uint32_t id = 0; plain && id < counts.words.size(); ++id) {
-      if (counts.words[id] > 0 && strings_.word(id).find(d) != std::string_view::npos) {
-        plain = false;
-      }
-    }
     phrases.clear();
-    if (plain) {
-      // No word holds the delimiter: every joined string is distinct from every word and
-      // from the other pairs', and splits back into the pair's words.
-      distinct = distinct_words + static_cast<std::int64_t>(counts.distinct_pairs());
-      counts.for_each_pair([&](std::uint64_t key, std::int64_t n) {
-        consider(key, {counts.words[first(key)], counts.words[second(key)], n});
-      });
+    if (!has_border(d)) {
+      count_by_ids(counts, distinct_words, consider);
     } else {
       // As word2phrase and gensim do: one count per string, a word and the pairs that join
-      // into the same string sharing it.
+      // into the same string sharing it. A delimiter that overlaps itself (`__`) can make
+      // two pairs of plain words one string, so every pair is a string here.
       StringTable keys;
       std::vector<std::uint32_t> key_of_word(counts.words.size(), StringTable::kNotFound);
       for (std::uint32_t id = 0; id < counts.words.size(); ++id) {
@@ -387,7 +461,7 @@ class PhraseFinder {
         joined += strings_.word(second(key));
         key_of_pair.push_back(keys.add(joined, n));
       });
-      distinct = static_cast<std::int64_t>(keys.size());
+      const auto distinct = static_cast<std::int64_t>(keys.size());
       const auto count_of = [&](std::string_view s) -> std::int64_t {
         const std::uint32_t k = keys.find(s);
         return k == StringTable::kNotFound ? 0 : keys.count(k);
@@ -405,7 +479,7 @@ class PhraseFinder {
           c.a = count_of(a);
           c.b = count_of(b);
         }
-        consider(key, c);
+        consider(key, c, distinct);
       });
     }
     // Sorted, so that the joined words get their ids in the same order on every run.

@@ -196,6 +196,7 @@ std::string collocation_text(int lines, std::uint64_t seed) {
   };
   // Some first and last words alone too: gensim's frozen model scores a pair by the first
   // and last word of its joined string, which must then be seen alone.
+  // "x y" joins into the word "x_y" of the text: one count for both, as gensim keys them.
   const std::vector<std::string> planted = {"new",
                                             "san",
                                             "city",
@@ -206,6 +207,7 @@ std::string collocation_text(int lines, std::uint64_t seed) {
                                             "san francisco bay",
                                             "ice cream",
                                             "of the",
+                                            "x y",
                                             "x_y z",
                                             "new_york times"};
   std::string text;
