@@ -106,8 +106,19 @@ struct alignas(64) PassCounter {
   }
 };
 
-// The pass tables: (first, second) -> joined token.
-using JoinTable = PairMap<std::uint32_t>;
+// A pass's table: (first, second) -> joined token, and which tokens start a pair, which
+// spares most tokens a lookup.
+struct JoinTable {
+  PairMap<std::uint32_t> pairs;
+  std::vector<char> starts;  // by token id
+
+  static std::uint64_t key(std::uint32_t a, std::uint32_t b) {
+    return PairMap<std::uint32_t>::key(a, b);
+  }
+  const std::uint32_t* find(std::uint32_t a, std::uint32_t b) const {
+    return a < starts.size() && starts[a] != 0 ? pairs.find(key(a, b)) : nullptr;
+  }
+};
 
 // Greedy left to right: a pair the table holds becomes its joined token, and the token after
 // it starts afresh.
@@ -118,7 +129,7 @@ void join_pass(const JoinTable& table, const std::vector<std::uint32_t>& in,
   std::size_t i = 0;
   while (i < n) {
     if (i + 1 < n) {
-      const std::uint32_t* to = table.find(PairMap<std::uint32_t>::key(in[i], in[i + 1]));
+      const std::uint32_t* to = table.find(in[i], in[i + 1]);
       if (to != nullptr) {
         out.push_back(*to);
         ++joined;
@@ -402,6 +413,7 @@ class PhraseFinder {
     counts.for_each_pair([&](std::uint64_t key, std::int64_t n) {
       const std::uint32_t a = first(key), b = second(key);
       if (!special[a] && !special[b]) {
+        if (n < options_.min_count && merged.size() == 0) return;
         const std::uint32_t* k = merged.find(key);
         consider(key, {words[a], words[b], k != nullptr ? strings.count(*k) : n}, distinct);
         return;
@@ -431,6 +443,8 @@ class PhraseFinder {
     const double threshold = options_.threshold_or_default();
     std::vector<std::uint64_t> kept;  // the keys of the pairs that join
     const auto consider = [&](std::uint64_t key, const PairCounts& c, std::int64_t distinct) {
+      // Under min_count never joins (gensim: a score of at most 0, under its threshold).
+      if (c.ab < options_.min_count) return;
       const std::string_view a = strings_.word(first(key)), b = strings_.word(second(key));
       // A longer word would be cut when the output is read again.
       if (a.size() + d.size() + b.size() > tokenizer_.max_word_bytes) return;
@@ -493,10 +507,13 @@ class PhraseFinder {
     std::vector<Phrase> sorted;
     sorted.reserve(phrases.size());
     JoinTable table;
-    table.reserve(order.size());
+    table.pairs.reserve(order.size());
     for (const std::size_t i : order) {
       Phrase& p = phrases[i];
-      table[kept[i]] = strings_.insert(p.first + d + p.second);
+      table.pairs[kept[i]] = strings_.insert(p.first + d + p.second);
+      const std::uint32_t start = first(kept[i]);
+      if (start >= table.starts.size()) table.starts.resize(start + 1, 0);
+      table.starts[start] = 1;
       sorted.push_back(std::move(p));
     }
     phrases.swap(sorted);
