@@ -366,6 +366,14 @@ TEST_CASE("phrases: train --phrases counts the words train counts on phrases's o
   for (const auto& block : ex.blocks) ix.insert(ix.end(), block.begin(), block.end());
   for (const auto& block : ey.blocks) iy.insert(iy.end(), block.begin(), block.end());
   CHECK(ix == iy);
+  // Ids past --memory-limit spill to a scratch file: the same text, no file left behind.
+  write_file(dir / "long.txt", collocation_text(40000, 5));
+  const std::string phrases = "phrases long.txt --passes 2 --min-count 3 --threshold 20 -q";
+  REQUIRE(w2v_in(dir, phrases + " -o in-memory.txt").exit_code == 0);
+  const auto before = dir.list();
+  REQUIRE(w2v_in(dir, phrases + " -o spilled.txt --memory-limit 1M").exit_code == 0);
+  CHECK(read_file(dir / "spilled.txt") == read_file(dir / "in-memory.txt"));
+  CHECK(dir.list().size() == before.size() + 1);
   // A token cache's words are fixed.
   REQUIRE(w2v_in(dir, "prepare corpus.txt -o c.w2vc -q").exit_code == 0);
   const CommandResult c = w2v_in(dir, "train c.w2vc --phrases p.txt -o c.vec" + common);
