@@ -122,24 +122,23 @@ struct JoinTable {
 
 // Greedy left to right: a pair the table holds becomes its joined token, and the token after
 // it starts afresh.
-void join_pass(const JoinTable& table, const std::vector<std::uint32_t>& in,
+void join_pass(const JoinTable& table, const std::uint32_t* in, std::size_t n,
                std::vector<std::uint32_t>& out, std::int64_t& joined) {
-  out.clear();
-  const std::size_t n = in.size();
-  std::size_t i = 0;
+  out.resize(n);
+  std::size_t i = 0, o = 0;
   while (i < n) {
     if (i + 1 < n) {
       const std::uint32_t* to = table.find(in[i], in[i + 1]);
       if (to != nullptr) {
-        out.push_back(*to);
+        out[o++] = *to;
         ++joined;
         i += 2;
         continue;
       }
     }
-    out.push_back(in[i]);
-    ++i;
+    out[o++] = in[i++];
   }
+  out.resize(o);
 }
 
 // Calls f(ids, size, ended) for each sentence of a block, with the tables applied; `ended`:
@@ -149,35 +148,42 @@ void for_each_joined_sentence(const CorpusView& view, const IdSpan& block,
                               const std::vector<JoinTable>& tables, std::size_t passes,
                               std::int64_t& joined, F&& f) {
   std::vector<std::uint32_t> sentence, other;
-  const auto finish = [&](bool ended) {
-    for (std::size_t p = 0; p < passes; ++p) {
-      join_pass(tables[p], sentence, other, joined);
+  // The first table reads the block in place.
+  const auto finish = [&](const std::uint32_t* ids, std::size_t n, bool ended) {
+    if (passes == 0) {
+      f(ids, n, ended);
+      return;
+    }
+    join_pass(tables[0], ids, n, other, joined);
+    for (std::size_t p = 1; p < passes; ++p) {
+      join_pass(tables[p], other.data(), other.size(), sentence, joined);
       sentence.swap(other);
     }
-    f(static_cast<const std::uint32_t*>(sentence.data()), sentence.size(), ended);
-    sentence.clear();
+    f(static_cast<const std::uint32_t*>(other.data()), other.size(), ended);
   };
-  if (passes == 0 && view.remap == nullptr) {
+  if (view.remap == nullptr && view.vocab_size == kSentenceEnd) {
     // The ids as they are: every word of the corpus is in the vocabulary.
     std::size_t start = 0;
     for (std::size_t i = 0; i < block.size; ++i) {
       if (block.data[i] == kSentenceEnd) {
-        f(block.data + start, i - start, true);
+        finish(block.data + start, i - start, true);
         start = i + 1;
       }
     }
-    if (start < block.size) f(block.data + start, block.size - start, false);
+    if (start < block.size) finish(block.data + start, block.size - start, false);
     return;
   }
+  std::vector<std::uint32_t> mapped;
   for (std::size_t i = 0; i < block.size; ++i) {
     const std::uint32_t id = view.map(block.data[i]);
     if (id == kSentenceEnd) {
-      finish(true);
+      finish(mapped.data(), mapped.size(), true);
+      mapped.clear();
     } else if (id < view.vocab_size) {
-      sentence.push_back(id);
+      mapped.push_back(id);
     }
   }
-  if (!sentence.empty()) finish(false);
+  if (!mapped.empty()) finish(mapped.data(), mapped.size(), false);
 }
 
 // Which of `parts` counting threads counts a pair: a hash of it, so that each thread holds
@@ -243,6 +249,9 @@ class PhraseFinder {
     for (std::uint32_t id = 0; id < corpus.vocab.size(); ++id) {
       strings_.insert(corpus.vocab.word(id));
     }
+    tokens_ = static_cast<std::uint64_t>(corpus.words);
+    // Every word of the corpus is in its vocabulary: ids need no check.
+    if (view_.remap == nullptr) view_.vocab_size = kSentenceEnd;
   }
 
   // Counts pass `pass` (tables of the earlier ones applied) and makes its table.
@@ -325,6 +334,10 @@ class PhraseFinder {
     error.run([&] {
       const auto part = static_cast<unsigned>(omp_get_thread_num());
       PassCounter& counter = counters[part];
+      // Sized at once from a guess (a quarter of the tokens, or the last pass's pairs), so
+      // that the table does not grow through every size on the way.
+      const std::uint64_t guess = pass == 0 ? tokens_ / 4 : last_pairs_ + last_pairs_ / 8;
+      counter.pairs.reserve(std::min<std::uint64_t>(guess / parts, options_.prune_at));
       for (std::size_t b = 0; b < view_.blocks.size() && !error.failed(); ++b) {
         check_cancel();
         for_each_joined_sentence(view_, view_.blocks[b], tables_, pass, counter.joined,
@@ -337,6 +350,8 @@ class PhraseFinder {
     error.rethrow();
     PassCounts total;
     total.words = std::move(counters[0].words);
+    last_pairs_ = 0;
+    for (const PassCounter& c : counters) last_pairs_ += c.pairs.size();
     for (PassCounter& c : counters) {
       if (&c != &counters[0]) {
         for (std::size_t w = 0; w < total.words.size(); ++w) total.words[w] += c.words[w];
@@ -528,6 +543,8 @@ class PhraseFinder {
   StringTable strings_;
   std::vector<std::string_view> words_;  // strings_'s words by id, for writing
   std::vector<JoinTable> tables_;
+  std::uint64_t tokens_ = 0;      // in the corpus
+  std::uint64_t last_pairs_ = 0;  // distinct pairs of the last pass counted
 };
 
 [[noreturn]] void bad_line(const std::string& name, std::size_t line, const std::string& why) {
