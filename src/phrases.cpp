@@ -334,9 +334,9 @@ class PhraseFinder {
     error.run([&] {
       const auto part = static_cast<unsigned>(omp_get_thread_num());
       PassCounter& counter = counters[part];
-      // Sized at once from a guess (a quarter of the tokens, or the last pass's pairs), so
+      // Sized at once from a guess (a fifth of the tokens, or the last pass's pairs), so
       // that the table does not grow through every size on the way.
-      const std::uint64_t guess = pass == 0 ? tokens_ / 4 : last_pairs_ + last_pairs_ / 8;
+      const std::uint64_t guess = pass == 0 ? tokens_ / 5 : last_pairs_ + last_pairs_ / 8;
       counter.pairs.reserve(std::min<std::uint64_t>(guess / parts, options_.prune_at));
       for (std::size_t b = 0; b < view_.blocks.size() && !error.failed(); ++b) {
         check_cancel();
