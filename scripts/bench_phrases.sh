@@ -52,7 +52,7 @@ class Lines:
                 yield words
 
 path, out, passes, min_count, threshold = sys.argv[1:6]
-start = time.time()
+start, cpu = time.time(), time.process_time()
 models = []
 for _ in range(int(passes)):
     model = Phrases(Lines(path, tuple(models)), min_count=int(min_count),
@@ -61,7 +61,7 @@ for _ in range(int(passes)):
 with open(out, 'w', encoding='utf-8') as f:
     for words in Lines(path, tuple(models)):
         f.write(' '.join(words) + '\n')
-print(f"{time.time() - start:.4f}")
+print(f"{time.time() - start:.4f} {time.process_time() - cpu:.4f}")
 PY
 
 threads=()
@@ -71,10 +71,10 @@ echo "passes $PASSES, min_count $MIN_COUNT, threshold $THRESHOLD, $RUNS runs eac
 
 : > "$TMP/w2v.times"
 for ((i = 0; i < RUNS; ++i)); do
-  start=$EPOCHREALTIME
-  "$W2V" phrases "$CORPUS" -o "$TMP/w2v.txt" -q --scoring gensim --passes "$PASSES" \
-    --min-count "$MIN_COUNT" --threshold "$THRESHOLD" "${threads[@]}"
-  awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.4f\n", e - s }' >> "$TMP/w2v.times"
+  /usr/bin/time -f "%e %U %S" -o "$TMP/time" "$W2V" phrases "$CORPUS" -o "$TMP/w2v.txt" -q \
+    --scoring gensim --passes "$PASSES" --min-count "$MIN_COUNT" --threshold "$THRESHOLD" \
+    "${threads[@]}"
+  awk '{ printf "%.4f %.4f\n", $1, $2 + $3 }' "$TMP/time" >> "$TMP/w2v.times"
 done
 : > "$TMP/gensim.times"
 for ((i = 0; i < RUNS; ++i)); do
@@ -82,13 +82,17 @@ for ((i = 0; i < RUNS; ++i)); do
     "$THRESHOLD" >> "$TMP/gensim.times"
 done
 
-w2v=$(median < "$TMP/w2v.times")
-gensim=$(median < "$TMP/gensim.times")
-echo "w2v phrases:     $w2v s (runs: $(paste -sd' ' "$TMP/w2v.times"))"
-echo "gensim Phrases:  $gensim s (runs: $(paste -sd' ' "$TMP/gensim.times"))"
-awk -v w="$w2v" -v g="$gensim" 'BEGIN { printf "w2v is %.1fx gensim'\''s speed\n", g / w }'
+# Columns: wall seconds, CPU seconds (user + system).
+w2v=$(cut -d' ' -f1 "$TMP/w2v.times" | median)
+gensim=$(cut -d' ' -f1 "$TMP/gensim.times" | median)
+w2v_cpu=$(cut -d' ' -f2 "$TMP/w2v.times" | median)
+gensim_cpu=$(cut -d' ' -f2 "$TMP/gensim.times" | median)
+echo "w2v phrases:     $w2v s, CPU $w2v_cpu s (runs: $(cut -d' ' -f1 "$TMP/w2v.times" | paste -sd' '))"
+echo "gensim Phrases:  $gensim s, CPU $gensim_cpu s (runs: $(cut -d' ' -f1 "$TMP/gensim.times" | paste -sd' '))"
+awk -v w="$w2v" -v g="$gensim" -v wc="$w2v_cpu" -v gc="$gensim_cpu" \
+  'BEGIN { printf "w2v is %.1fx gensim'\''s speed (CPU time: %.1fx); load average now %s\n", g / w, gc / wc, "'"$(cut -d' ' -f1-3 /proc/loadavg)"'" }'
 if cmp -s "$TMP/w2v.txt" "$TMP/gensim.txt"; then
-  echo "same joined text: yes ($(grep -o '_' "$TMP/w2v.txt" | wc -l) joins)"
+  echo "same joined text: yes ($(grep -o '_' "$TMP/w2v.txt" | wc -l) delimiters in it)"
 else
   echo "same joined text: NO" >&2
   exit 1
