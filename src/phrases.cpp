@@ -263,6 +263,7 @@ class PhraseFinder {
     report.distinct_pairs = static_cast<std::int64_t>(counts.distinct_pairs());
     for (const std::int64_t c : counts.words) report.distinct_words += c > 0 ? 1 : 0;
     tables_.push_back(score(counts, report.distinct_words, phrases));
+    spare_pairs_ = std::move(counts.pairs);
     report.phrases = static_cast<std::int64_t>(phrases.size());
     return report;
   }
@@ -329,14 +330,20 @@ class PhraseFinder {
     const auto parts = static_cast<unsigned>(threads_);
     std::vector<PassCounter> counters(parts);
     for (PassCounter& c : counters) c.words.assign(strings_.size(), 0);
+    // The last pass's tables, emptied: fresh pages cost more than clearing them.
+    for (std::size_t t = 0; t < spare_pairs_.size() && t < parts; ++t) {
+      counters[t].pairs = std::move(spare_pairs_[t]);
+      counters[t].pairs.clear();
+    }
+    spare_pairs_.clear();
     detail::FirstException error;
 #pragma omp parallel num_threads(threads_)
     error.run([&] {
       const auto part = static_cast<unsigned>(omp_get_thread_num());
       PassCounter& counter = counters[part];
-      // Sized at once from a guess (a fifth of the tokens, or the last pass's pairs), so
+      // Sized at once from a guess (a quarter of the tokens, or the last pass's pairs), so
       // that the table does not grow through every size on the way.
-      const std::uint64_t guess = pass == 0 ? tokens_ / 5 : last_pairs_ + last_pairs_ / 8;
+      const std::uint64_t guess = pass == 0 ? tokens_ / 4 : last_pairs_ + last_pairs_ / 8;
       counter.pairs.reserve(std::min<std::uint64_t>(guess / parts, options_.prune_at));
       for (std::size_t b = 0; b < view_.blocks.size() && !error.failed(); ++b) {
         check_cancel();
@@ -379,9 +386,23 @@ class PhraseFinder {
     StringTable strings;  // the special words, then the special pairs' strings
     std::vector<std::uint32_t> key_of_word(words.size(), StringTable::kNotFound);
     std::int64_t plain_words = distinct_words;
+    std::size_t special_words = 0;
     for (std::uint32_t id = 0; id < words.size(); ++id) {
       if (words[id] > 0 && strings_.word(id).find(d) != std::string_view::npos) {
         special[id] = 1;
+        ++special_words;
+      }
+    }
+    if (special_words > 0) {
+      // Sized at once: the table's growth would touch fresh pages at every size.
+      std::size_t special_pairs = 0;
+      counts.for_each_pair([&](std::uint64_t key, std::int64_t) {
+        special_pairs += special[first(key)] || special[second(key)] ? 1 : 0;
+      });
+      strings.reserve(special_words + special_pairs, 24 * (special_words + special_pairs));
+    }
+    for (std::uint32_t id = 0; id < words.size(); ++id) {
+      if (special[id]) {
         key_of_word[id] = strings.add(strings_.word(id), words[id]);
         --plain_words;
       }
@@ -543,8 +564,9 @@ class PhraseFinder {
   StringTable strings_;
   std::vector<std::string_view> words_;  // strings_'s words by id, for writing
   std::vector<JoinTable> tables_;
-  std::uint64_t tokens_ = 0;      // in the corpus
-  std::uint64_t last_pairs_ = 0;  // distinct pairs of the last pass counted
+  std::uint64_t tokens_ = 0;                        // in the corpus
+  std::uint64_t last_pairs_ = 0;                    // distinct pairs of the last pass counted
+  std::vector<PairMap<std::int64_t>> spare_pairs_;  // the last pass's, for the next
 };
 
 [[noreturn]] void bad_line(const std::string& name, std::size_t line, const std::string& why) {

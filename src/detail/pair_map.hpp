@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -24,13 +25,13 @@ class PairMap {
   // The value of `key`, inserted as Value{} when new.
   Value& operator[](std::uint64_t key) {
     std::size_t i = home(key);
-    for (;; i = (i + 1) & mask_) {
+    for (;; i = next(i)) {
       Slot& s = slots_[i];
       if (s.key == key) return s.value;
       if (s.key == kEmpty) break;
     }
     if (crowded(size_ + 1, slots_.size())) {
-      rehash(2 * slots_.size());
+      rehash(slots_.size() + slots_.size() / 2);
       return (*this)[key];
     }
     ++size_;
@@ -40,7 +41,7 @@ class PairMap {
   }
 
   const Value* find(std::uint64_t key) const {
-    for (std::size_t i = home(key);; i = (i + 1) & mask_) {
+    for (std::size_t i = home(key);; i = next(i)) {
       const Slot& s = slots_[i];
       if (s.key == key) return &s.value;
       if (s.key == kEmpty) return nullptr;
@@ -49,11 +50,15 @@ class PairMap {
 
   void prefetch(std::uint64_t key) const { __builtin_prefetch(&slots_[home(key)], 1); }
 
+  // Empties the map, keeping its slots (their pages are already there).
+  void clear() {
+    std::fill(slots_.begin(), slots_.end(), Slot{});
+    size_ = 0;
+  }
+
   // Room for `n` keys without growing.
   void reserve(std::size_t n) {
-    std::size_t slots = slots_.size();
-    while (crowded(n, slots)) slots *= 2;
-    if (slots != slots_.size()) rehash(slots);
+    if (crowded(n, slots_.size())) rehash(n + n / 3 + 16);
   }
 
   // f(key, value) for each entry, in no particular order.
@@ -71,9 +76,7 @@ class PairMap {
     old.swap(slots_);
     std::size_t kept = 0;
     for (const Slot& s : old) kept += s.key != kEmpty && !drop(s.key, s.value) ? 1 : 0;
-    std::size_t slots = 16;
-    while (crowded(kept, slots)) slots *= 2;
-    rebuild(old, slots, [&](const Slot& s) { return !drop(s.key, s.value); });
+    rebuild(old, kept + kept / 3 + 16, [&](const Slot& s) { return !drop(s.key, s.value); });
   }
 
  private:
@@ -87,9 +90,13 @@ class PairMap {
   // slots, four to a cache line).
   static bool crowded(std::size_t size, std::size_t slots) { return 4 * size > 3 * slots; }
 
+  // Any number of slots, so that a table sized from a guess need not double: the hash's
+  // high bits scaled to the size.
   std::size_t home(std::uint64_t key) const {
-    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
+    const std::uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    return static_cast<std::size_t>((static_cast<unsigned __int128>(h) * slots_.size()) >> 64);
   }
+  std::size_t next(std::size_t i) const { return i + 1 == slots_.size() ? 0 : i + 1; }
 
   void rehash(std::size_t slots) {
     std::vector<Slot, HugePageAllocator<Slot>> old;
@@ -101,22 +108,17 @@ class PairMap {
   void rebuild(const std::vector<Slot, HugePageAllocator<Slot>>& old, std::size_t slots,
                Keep&& keep) {
     slots_.assign(slots, Slot{});
-    mask_ = slots - 1;
-    shift_ = 64;
-    for (std::size_t s = slots; s > 1; s >>= 1) --shift_;
     size_ = 0;
     for (const Slot& s : old) {
       if (s.key == kEmpty || !keep(s)) continue;
       std::size_t i = home(s.key);
-      while (slots_[i].key != kEmpty) i = (i + 1) & mask_;
+      while (slots_[i].key != kEmpty) i = next(i);
       slots_[i] = s;
       ++size_;
     }
   }
 
   std::vector<Slot, HugePageAllocator<Slot>> slots_;
-  std::size_t mask_ = 0;
-  int shift_ = 64;
   std::size_t size_ = 0;
 };
 
