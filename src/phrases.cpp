@@ -344,14 +344,15 @@ class PhraseFinder {
       // Sized at once from a guess (a quarter of the tokens, or the last pass's pairs), so
       // that the table does not grow through every size on the way.
       const std::uint64_t guess = pass == 0 ? tokens_ / 4 : last_pairs_ + last_pairs_ / 8;
-      counter.pairs.reserve(std::min<std::uint64_t>(guess / parts, options_.prune_at));
+      counter.pairs.reserve(std::min<std::uint64_t>(guess, options_.prune_at) / parts);
       for (std::size_t b = 0; b < view_.blocks.size() && !error.failed(); ++b) {
         check_cancel();
         for_each_joined_sentence(view_, view_.blocks[b], tables_, pass, counter.joined,
                                  [&](const std::uint32_t* s, std::size_t n, bool) {
                                    count_sentence(s, n, counter, part, parts);
                                  });
-        if (counter.pairs.size() > options_.prune_at) counter.prune();
+        // Each thread holds its share of the pairs, and of the limit.
+        if (counter.pairs.size() > options_.prune_at / parts) counter.prune();
       }
     });
     error.rethrow();

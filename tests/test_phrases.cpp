@@ -374,6 +374,12 @@ TEST_CASE("phrases: train --phrases counts the words train counts on phrases's o
   REQUIRE(w2v_in(dir, phrases + " -o spilled.txt --memory-limit 1M").exit_code == 0);
   CHECK(read_file(dir / "spilled.txt") == read_file(dir / "in-memory.txt"));
   CHECK(dir.list().size() == before.size() + 1);
+  // Past --prune-at distinct pairs the rarest are dropped; frequent phrases still join.
+  const CommandResult pruned =
+      w2v_in(dir, "phrases long.txt -o pruned.txt --passes 1 --min-count 3 --prune-at 1000");
+  REQUIRE_MESSAGE(pruned.exit_code == 0, pruned.err);
+  CHECK(pruned.err.find("rare ones dropped") != std::string::npos);
+  CHECK(read_file(dir / "pruned.txt").find("machine_learning") != std::string::npos);
   // A token cache's words are fixed.
   REQUIRE(w2v_in(dir, "prepare corpus.txt -o c.w2vc -q").exit_code == 0);
   const CommandResult c = w2v_in(dir, "train c.w2vc --phrases p.txt -o c.vec" + common);

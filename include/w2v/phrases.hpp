@@ -43,8 +43,9 @@ struct PhraseOptions {
   std::optional<double> threshold;
   int passes = 2;  // each pass joins pairs of the previous pass's tokens: 2 finds trigrams
   std::string delimiter = "_";
-  // Distinct pairs a counting thread holds before the rarest are dropped (counts up to 1,
-  // then 2, ...: word2phrase's ReduceVocab, gensim's max_vocab_size); kPruneAt.
+  // Distinct pairs held before the rarest are dropped (counts up to 1, then 2, ...:
+  // word2phrase's ReduceVocab, gensim's max_vocab_size; each of n counting threads holds
+  // its share of pairs and prunes at prune_at / n); kPruneAt.
   std::uint64_t prune_at = 40000000;
 
   double threshold_or_default() const;

@@ -123,8 +123,8 @@ void register_phrases(CLI::App& app, Context& context) {
                 "Fold case: ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic capitals "
                 "(other scripts unchanged)");
   add_number_option(*cmd, "--prune-at", flags->phrases.prune_at, ranges::kPruneAt,
-                    "Count at most this many distinct pairs per thread: past it, the rarest "
-                    "are dropped, as word2phrase and gensim's max_vocab_size do");
+                    "Count at most this many distinct pairs: past it, the rarest are dropped, "
+                    "as word2phrase and gensim's max_vocab_size do");
   add_size_option(*cmd, "--memory-limit", flags->corpus.memory_limit, std::uint64_t{1} << 20,
                   "Keep at most this much of the corpus's ids in memory, spilling the rest to "
                   "a scratch file on disk (default: half of the memory w2v may use)");
