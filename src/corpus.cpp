@@ -10,6 +10,7 @@
 #include "detail/parallel.hpp"
 #include "w2v/error.hpp"
 #include "w2v/input.hpp"
+#include "w2v/phrases.hpp"
 #include "w2v/scratch_file.hpp"
 #include "w2v/vocab.hpp"
 
@@ -220,6 +221,27 @@ struct alignas(64) ReadingThread {
   std::int64_t bytes = 0;
 };
 
+// Counts a block with the phrases joined, a sentence at a time (the last one may run on
+// into the next block, where its pair across the cut is not joined).
+void count_joined_block(ReadingThread& reader, const PhraseJoiner& phrases, const TextBlock& text,
+                        IdVector& ids) {
+  BlockCounter counter(reader.table, ids, text.text);
+  std::vector<std::string> sentence;
+  const auto flush = [&] {
+    phrases.join(sentence);
+    for (const std::string& word : sentence) counter.word(word);
+    sentence.clear();
+  };
+  reader.tokenizer.tokenize(
+      text.text.view(), text.continues_word,
+      [&](std::string_view word) { sentence.emplace_back(word); },
+      [&] {
+        flush();
+        counter.sentence_end();
+      });
+  flush();
+}
+
 // Drops from `table` the words counted `min_reduce` times or fewer; returns their old ids
 // -> new ids (kNoWord for a dropped word) and adds how many went to `pruned`.
 std::vector<std::uint32_t> prune_table(StringTable& table, std::int64_t min_reduce,
@@ -388,7 +410,9 @@ CountedCorpus CountedCorpus::read(const std::vector<std::string>& inputs,
       if (!queue.next(text, ticket)) break;
       IdVector ids;
       ids.reserve(text.text.size() / 5);
-      {
+      if (options.phrases) {
+        count_joined_block(reader, *options.phrases, text, ids);
+      } else {
         BlockCounter counter(reader.table, ids, text.text);
         reader.tokenizer.tokenize(
             text.text.view(), text.continues_word,

@@ -12,6 +12,7 @@
 #include "w2v/error.hpp"
 #include "w2v/input_file.hpp"
 #include "w2v/output_file.hpp"
+#include "w2v/phrases.hpp"
 #include "w2v/rank_vocab.hpp"
 #include "w2v/scratch_file.hpp"
 #include "w2v/system_memory.hpp"
@@ -162,6 +163,9 @@ ReadOptions read_options(const CorpusOptions& options) {
   read.memory_budget = options.memory_limit > 0 ? options.memory_limit : default_memory_limit();
   read.spill_dir = options.spill_dir.empty() ? "." : options.spill_dir;
   read.prune_at = options.prune_at;
+  if (!options.phrases.empty()) {
+    read.phrases = std::make_shared<const PhraseJoiner>(read_phrase_model(options.phrases));
+  }
   return read;
 }
 
@@ -180,6 +184,10 @@ void validate(const CorpusOptions& options) {
   if (!options.read_vocab.empty()) {
     paths.push_back(options.read_vocab);
     names.push_back("--read-vocab");
+  }
+  if (!options.phrases.empty()) {
+    paths.push_back(options.phrases);
+    names.push_back("--phrases");
   }
   check_inputs(paths, names);
   if (!options.spill_dir.empty()) {
@@ -208,6 +216,10 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
       throw UsageError("--cache makes token caches of text: '" + options.inputs[0] +
                        "' is one already");
     }
+    if (!options.phrases.empty()) {
+      throw UsageError("--phrases joins words while reading text: '" + options.inputs[0] +
+                       "' is a token cache, whose words are fixed");
+    }
     PreparedCorpus prepared;
     run_on_every_rank(comm, [&] {
       prepared =
@@ -218,6 +230,10 @@ PreparedCorpus prepare_corpus(const CorpusOptions& options, int threads,
     return prepared;
   }
   if (!options.cache_dir.empty()) {
+    if (!options.phrases.empty()) {
+      throw UsageError(
+          "--phrases cannot be used with --cache: a token cache keeps the text's words");
+    }
     if (!options.read_vocab.empty()) {
       throw UsageError("--read-vocab cannot be used with --cache: a token cache keeps every word");
     }

@@ -70,6 +70,7 @@ const std::vector<Field>& fields() {
       W2V_NUMBER("max-vocab", corpus.vocab.max_vocab, std::int64_t),
       W2V_TEXT("read-vocab", corpus.read_vocab),
       W2V_TEXT("cache", corpus.cache_dir),
+      W2V_TEXT("phrases", corpus.phrases),
       W2V_NUMBER("memory-limit", corpus.memory_limit, std::uint64_t),
       W2V_TEXT("spill-dir", corpus.spill_dir),
       W2V_NUMBER("prune-at", corpus.prune_at, std::uint64_t),

@@ -373,7 +373,8 @@ std::string with_defaults(const std::string& command, std::string args) {
   if (command == "train") {
     defaults = {{"--dim", "4"}, {"--epochs", "1"}, {"--threads", "1"}, {"--min-count", "1"}};
   }
-  if (command == "train" || command == "convert" || command == "export" || command == "prepare") {
+  if (command == "train" || command == "convert" || command == "export" || command == "prepare" ||
+      command == "phrases") {
     defaults.emplace_back("-q", "");
   }
   for (const auto& [option, value] : defaults) {
@@ -633,6 +634,31 @@ const std::vector<Case>& cases() {
           while (big.size() < (1u << 20)) big += data().corpus;
           f.put("corpus.txt", big);
         });
+
+    // ---------------------------------------------------------------- phrases
+    add("missing", "corpus missing", "phrases missing.txt -o out.txt", 1, {"missing.txt"});
+    add("missing", "no -o", "phrases corpus.txt", 2, {"--output"});
+    add("empty", "empty corpus", "phrases empty.txt -o out.txt", 1, {"empty"});
+    add("directory", "corpus is a directory", "phrases adir -o out.txt", 1, {"adir", "directory"});
+    add("directory", "-o is a directory", "phrases corpus.txt -o adir", 1, {"adir", "directory"});
+    add("unwritable", "-o in a missing folder", "phrases corpus.txt -o nodir/out.txt", 1,
+        {"nodir"});
+    add("same-path", "-o is the corpus", "phrases corpus.txt -o corpus.txt", 2,
+        {"corpus.txt", "input"});
+    add("same-path", "-o and --save-phrases the same",
+        "phrases corpus.txt -o out.txt --save-phrases out.txt", 2, {"out.txt"});
+    add("out-of-range", "--min-count 0", "phrases corpus.txt -o out.txt --min-count 0", 2,
+        {"--min-count"});
+    add("out-of-range", "npmi --threshold 2",
+        "phrases corpus.txt -o out.txt --scoring npmi --threshold 2", 2, {"--threshold"});
+    add("out-of-range", "--passes 11", "phrases corpus.txt -o out.txt --passes 11", 2,
+        {"--passes"});
+    add("wrong-type", "--delimiter with a space", "phrases corpus.txt -o out.txt --delimiter 'a b'",
+        2, {"--delimiter"});
+    add("stdin-twice", "- twice", "phrases - - -o out.txt < corpus.txt", 2,
+        {"standard input", "only once"});
+    add("device", "-o /dev/full", "phrases corpus.txt -o /dev/full", 1, {"/dev/full"});
+    add("truncated", "truncated gzip corpus", "phrases short.gz -o out.txt", 1, {"short.gz"});
 
     // ---------------------------------------------------------------- pairs
     add("missing", "corpus missing", "pairs missing.txt", 1, {"missing.txt"});
@@ -1000,8 +1026,8 @@ TEST_SUITE("bad input") {
       CHECK_MESSAGE(names.insert(c.command + ": " + c.name).second, "duplicate case " << c.name);
     }
     CHECK(cases().size() >= 80);
-    for (const char* command :
-         {"train", "prepare", "pairs", "nearest", "analogy", "eval", "convert", "export"}) {
+    for (const char* command : {"train", "prepare", "phrases", "pairs", "nearest", "analogy",
+                                "eval", "convert", "export"}) {
       CHECK_MESSAGE(commands[command] >= 10, command << " has " << commands[command] << " cases");
     }
     for (const char* kind : {"missing", "empty", "directory", "truncated", "corrupted",

@@ -15,6 +15,8 @@
 
 namespace w2v {
 
+class PhraseJoiner;
+
 // A run of word ids.
 using IdVector = std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>>;
 
@@ -136,6 +138,9 @@ struct ReadOptions {
   // share_count-th block of a gzip file. Every input must then be a regular file.
   int share_index = 0;
   int share_count = 1;
+  // When set, each sentence's words are joined into phrases before they are counted, as
+  // `w2v phrases` would have written them (phrases.hpp).
+  std::shared_ptr<const PhraseJoiner> phrases;
 };
 
 class ScratchFile;

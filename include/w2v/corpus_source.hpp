@@ -35,6 +35,8 @@ struct CorpusOptions {
   // Distinct words counted at most; past it the rarest are dropped while reading (see
   // ReadOptions::prune_at). fastText's cap.
   std::uint64_t prune_at = 30000000;
+  // A phrase file of `w2v phrases --save-phrases`: its phrases are joined while reading.
+  std::string phrases;
   // The vocabulary is given rather than counted (a resumed run's, from its checkpoint):
   // the corpus's other words are dropped; min_count and max_vocab do not apply.
   std::shared_ptr<const Vocab> fixed_vocab;

@@ -202,6 +202,9 @@ void add_train_options(CLI::App* cmd, TrainJob* job, TrainFlags* flags) {
       ->transform(range_validator(ranges::kAddContext, true))
       ->type_name("FLOAT in " + ranges::kAddContext.describe());
   cmd->add_option("--save-vocab", job->save_vocab, "Also write the vocabulary (`word count`)");
+  cmd->add_option("--phrases", job->corpus.phrases,
+                  "Join the phrases of this file (w2v phrases --save-phrases) while reading "
+                  "the corpus, as if training on w2v phrases's output");
   add_number_option(*cmd, "--dim", job->train.dim, ranges::kDim, "Vector size");
   cmd->add_option("--model", flags->model,
                   "skipgram: each context word predicts the centre word; cbow: the mean of "

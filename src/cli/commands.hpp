@@ -22,6 +22,7 @@ struct Context {
 void register_train(CLI::App& app, Context& context);
 void register_prepare(CLI::App& app, Context& context);
 void register_pairs(CLI::App& app, Context& context);
+void register_phrases(CLI::App& app, Context& context);
 void register_nearest(CLI::App& app, Context& context);
 void register_analogy(CLI::App& app, Context& context);
 void register_similarity(CLI::App& app, Context& context);

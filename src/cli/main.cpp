@@ -175,6 +175,7 @@ int main(int argc, char** argv) {
   w2v::cli::register_train(app, context);
   w2v::cli::register_prepare(app, context);
   w2v::cli::register_pairs(app, context);
+  w2v::cli::register_phrases(app, context);
   w2v::cli::register_nearest(app, context);
   w2v::cli::register_analogy(app, context);
   w2v::cli::register_similarity(app, context);

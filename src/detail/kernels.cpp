@@ -258,11 +258,131 @@ void train_block(float* const* in, int m, float* const* out, int n, int positive
   }
 }
 
+namespace {
+
+bool rows_repeat(float* const* rows, int n) {
+  for (int j = 1; j < n; ++j) {
+    for (int k = 0; k < j; ++k) {
+      if (rows[j] == rows[k]) return true;
+    }
+  }
+  return false;
+}
+
+// |x|^2 and x . y in one pass over y, which is the row loaded from memory.
+__attribute__((always_inline)) inline void dot_and_norm(const float* __restrict x,
+                                                        const float* __restrict y, int dim,
+                                                        float& xy, float& yy) {
+  float a[kLanes] = {}, b[kLanes] = {};
+  for (int d = 0; d < dim; d += kLanes) {
+    for (int k = 0; k < kLanes; ++k) {
+      a[k] += x[d + k] * y[d + k];
+      b[k] += y[d + k] * y[d + k];
+    }
+  }
+  xy = 0.0f;
+  yy = 0.0f;
+  for (int k = 0; k < kLanes; ++k) {
+    xy += a[k];
+    yy += b[k];
+  }
+}
+
+// y = keep * y + alpha * x, then the norm limit on y, the new |y|^2 summed on the way.
+__attribute__((always_inline)) inline void step_and_cap(float keep, float alpha,
+                                                        const float* __restrict x,
+                                                        float* __restrict y, int dim,
+                                                        float max_norm) {
+  float acc[kLanes] = {};
+  for (int d = 0; d < dim; d += kLanes) {
+    for (int k = 0; k < kLanes; ++k) {
+      const float v = keep * y[d + k] + alpha * x[d + k];
+      y[d + k] = v;
+      acc[k] += v * v;
+    }
+  }
+  if (max_norm <= 0.0f) return;
+  float sq = 0.0f;
+  for (int k = 0; k < kLanes; ++k) sq += acc[k];
+  if (sq > max_norm * max_norm) scale_row(max_norm / std::sqrt(sq), y, dim);
+}
+
+// CBOW's step with the cos merge, fused: the pooled row h against n distinct output rows,
+// each output row read once for its cosine and once for both steps (h's from the row as
+// it was, then its own), each input row once. The same arithmetic as train_block on h
+// followed by the input rows' update.
+__attribute__((always_inline)) inline void train_pooled_cos(
+    float* const* in, int m, float* h, float* const* out, int n, int positives, int dim, float lr,
+    const MergeParams& merge, BlockScratch& scratch, BlockStats& stats) {
+  float* dots = sized(scratch.logits, n);
+  float* cosines = sized(scratch.cosines, n);
+  float* coef = sized(scratch.coefficients, n);
+  float* out_inv = sized(scratch.out_inverse_norm, n);
+  float* out_shrink = sized(scratch.out_shrink, n);
+  for (int j = 0; j < n; ++j) {
+    float sq;
+    dot_and_norm(h, out[j], dim, dots[j], sq);
+    out_inv[j] = 1.0f / std::sqrt(std::max(sq, static_cast<float>(kNormFloor)));
+    out_shrink[j] = sq > static_cast<float>(kNormFloor) ? out_inv[j] * out_inv[j] : 0.0f;
+  }
+  const float hsq = dot(h, h, dim);
+  const float h_inv = 1.0f / std::sqrt(std::max(hsq, static_cast<float>(kNormFloor)));
+  const float h_shrink = hsq > static_cast<float>(kNormFloor) ? h_inv * h_inv : 0.0f;
+  bool finite = true;
+  for (int j = 0; j < n; ++j) {
+    cosines[j] = dots[j] * h_inv * out_inv[j];
+    dots[j] = merge.scale * cosines[j] + merge.bias;  // now the logit
+    finite = finite && std::fabs(dots[j]) <= 3.0e38f;
+  }
+  if (!finite) {
+    stats.finite = false;
+    return;
+  }
+  float loss = 0.0f, scale_ascent = 0.0f, bias_ascent = 0.0f, h_pull = 0.0f;
+  for (int j = 0; j < n; ++j) {
+    const float s = std::min(std::max(dots[j], kMinLogit), kMaxLogit);
+    const float e = exp_approx(-s);
+    const float y = j < positives ? 1.0f : 0.0f;
+    const float c = y - 1.0f / (1.0f + e);
+    loss += log_approx(1.0f + e) + (1.0f - y) * s;
+    scale_ascent += c * cosines[j];
+    bias_ascent += c;
+    const float g = lr * merge.scale * c;
+    h_pull += g * cosines[j];
+    out_shrink[j] *= g * cosines[j];
+    coef[j] = g * h_inv * out_inv[j];
+  }
+  stats.loss += loss;
+  stats.pairs += n;
+  stats.scale_ascent += scale_ascent;
+  stats.bias_ascent += bias_ascent;
+  // h's step, from the output rows before theirs: dh = sum_j coef_j out_j - shrink h.
+  float* dh = scratch.delta(1, dim);
+  const float hs = -h_shrink * h_pull;
+#pragma omp simd aligned(dh, h : 64)
+  for (int d = 0; d < dim; ++d) dh[d] = hs * h[d];
+  for (int j = 0; j < n; ++j) {
+    axpy(coef[j], out[j], dh, dim);
+    step_and_cap(1.0f - out_shrink[j], coef[j], h, out[j], dim, merge.max_norm);
+  }
+  for (int i = 0; i < m; ++i) step_and_cap(1.0f, 1.0f, dh, in[i], dim, merge.max_norm);
+}
+
+}  // namespace
+
 W2V_VECTOR_CLONES
 void train_pooled_block(float* const* in, int m, bool mean, float* const* out, int n, int positives,
                         int dim, float lr, const MergeParams& merge, BlockScratch& scratch,
                         BlockStats& stats) {
   float* h = scratch.pooled(dim);
+  if (merge.merge == Merge::kCos && !rows_repeat(out, n) && !rows_repeat(in, m)) {
+    const float weight = mean ? 1.0f / static_cast<float>(m) : 1.0f;
+#pragma omp simd aligned(h : 64)
+    for (int d = 0; d < dim; ++d) h[d] = 0.0f;
+    for (int i = 0; i < m; ++i) axpy(weight, in[i], h, dim);
+    train_pooled_cos(in, m, h, out, n, positives, dim, lr, merge, scratch, stats);
+    return;
+  }
   float* before = h + dim;
   const float weight = mean ? 1.0f / static_cast<float>(m) : 1.0f;
 #pragma omp simd aligned(h : 64)
