@@ -14,8 +14,8 @@
 #                       epochs (release 0.1c never does, so one thread stops training
 #                       after its first epoch), and run beside the others
 # Settings: dim 100, negative 5 (hs: 0), sample 1e-4, 5 epochs, min-count 5, each tool's
-# default learning rate for the model (0.05 CBOW, 0.025 skip-gram). w2v runs with its
-# default --merge cos and with --merge dot.
+# default learning rate for the model (the peers: 0.05 CBOW, 0.025 skip-gram; w2v: the
+# same, but 0.025 for CBOW with cos). w2v runs with --merge cos and with --merge dot.
 # Environment: W2V (default build/w2v), EVAL_DIR (default ../shared/eval).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,7 +69,7 @@ command_for() {
   case $tool in
     w2v-cos|w2v-dot)
       echo "$W2V" train "$CORPUS" -o "$out" --model $model --loss $loss --dim 100 --window "$window" \
-        --negative "$negative" --sample 1e-4 --epochs 5 --min-count 5 --lr "$lr" --threads "$THREADS" \
+        --negative "$negative" --sample 1e-4 --epochs 5 --min-count 5 --threads "$THREADS" \
         --merge "${tool#w2v-}" -q ;;
     word2vec.c)
       echo "$W2VC" -train "$CORPUS" -output "$out" -cbow "$cbow" -size 100 -window "$window" \

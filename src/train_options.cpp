@@ -37,8 +37,8 @@ Loss parse_loss(const std::string& name) {
 
 const char* loss_name(Loss loss) { return loss == Loss::kNegativeSampling ? "ns" : "hs"; }
 
-double default_lr(Architecture model) {
-  return model == Architecture::kCbow ? kCbowLr : kSkipgramLr;
+double default_lr(Architecture model, Merge merge) {
+  return model == Architecture::kCbow && merge == Merge::kDot ? kCbowLr : kSkipgramLr;
 }
 
 Merge default_merge(Loss loss) {

@@ -378,11 +378,12 @@ TEST_SUITE("cli") {
       std::string args, expected;  // model loss merge lr
     };
     for (const Case& c :
-         {Case{"", "skipgram ns cos 0.025"}, Case{"--model cbow", "cbow ns cos 0.05"},
+         {Case{"", "skipgram ns cos 0.025"}, Case{"--model cbow", "cbow ns cos 0.025"},
           Case{"--loss hs", "skipgram hs dot 0.025"},
           Case{"--model cbow --loss hs --negative 0", "cbow hs dot 0.05"},
           Case{"--loss hs --merge cos --lr 0.01", "skipgram hs cos 0.01"},
-          Case{"--model cbow --merge dot --lr 0.1", "cbow ns dot 0.1"}}) {
+          Case{"--model cbow --merge dot --lr 0.1", "cbow ns dot 0.1"},
+          Case{"--model cbow --merge dot", "cbow ns dot 0.05"}}) {
       CAPTURE(c.args);
       const auto r =
           w2v_in(dir, "train corpus.txt " + kFast + " -o v.txt --metrics m.json " + c.args);

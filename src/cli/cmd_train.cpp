@@ -135,8 +135,8 @@ void run(TrainJob job, const TrainFlags& flags, const CLI::App& command, const C
   job.train.model = parse_architecture(flags.model);
   job.train.cbow_mean = flags.cbow_mean == "on";
   job.train.loss = parse_loss(flags.loss);
-  if (command.count("--lr") == 0) job.train.lr = default_lr(job.train.model);
   if (command.count("--merge") == 0) job.train.merge = default_merge(job.train.loss);
+  if (command.count("--lr") == 0) job.train.lr = default_lr(job.train.model, job.train.merge);
   if (!flags.format.empty()) job.format = parse_vector_format(flags.format);
   if (!flags.checkpoint_every.empty()) {
     const CheckedInterval every = check_interval(flags.checkpoint_every);
@@ -235,7 +235,7 @@ void add_train_options(CLI::App* cmd, TrainJob* job, TrainFlags* flags) {
                     "limit)");
   add_number_option(*cmd, "--lr", job->train.lr, ranges::kLearningRate,
                     "Initial learning rate, falling linearly to lr * 1e-4 (default: 0.025, "
-                    "0.05 with --model cbow)");
+                    "0.05 with --model cbow --merge dot)");
   add_number_option(*cmd, "--epochs", job->train.epochs, ranges::kEpochs, "Passes over the corpus");
   add_number_option(*cmd, "--threads", job->train.threads, ranges::kThreads,
                     "Training threads (default: every core)");
