@@ -87,12 +87,19 @@ void check_checkpoint() {
   W2V_FUZZ_CHECK(c.words.cols() == static_cast<std::size_t>(c.job.train.dim),
                  "matrices and --dim differ");
   // Written again, it reads back the same.
-  w2v::Matrix words(c.words.rows(), c.words.cols()), contexts(c.words.rows(), c.words.cols());
+  W2V_FUZZ_CHECK(
+      c.nodes.rows() == (c.job.train.loss == w2v::Loss::kHierarchicalSoftmax ? c.vocab.size() : 0),
+      "node matrix and --loss differ");
+  w2v::Matrix words(c.words.rows(), c.words.cols()), contexts(c.words.rows(), c.words.cols()),
+      nodes(c.nodes.rows(), c.words.cols());
   for (std::size_t r = 0; r < c.words.rows(); ++r) {
     std::memcpy(words.row(r), c.words.row(r), c.words.cols() * sizeof(float));
     std::memcpy(contexts.row(r), c.contexts.row(r), c.words.cols() * sizeof(float));
   }
-  const w2v::Model model(std::move(words), std::move(contexts), c.merge);
+  for (std::size_t r = 0; r < c.nodes.rows(); ++r) {
+    std::memcpy(nodes.row(r), c.nodes.row(r), c.words.cols() * sizeof(float));
+  }
+  const w2v::Model model(std::move(words), std::move(contexts), std::move(nodes), c.merge);
   w2v::StringSink sink;
   w2v::write_checkpoint(sink, c.job, c.inputs, c.vocab, model, c.state);
   memfile().set(sink.str());
