@@ -40,7 +40,7 @@ if [ -z "$mode" ]; then
   exit 2
 fi
 all="vectors_text vectors_binary gzip vocab analogies similarity config tokenizer expression sections
-  json"
+  json phrases"
 [ -n "$targets" ] || targets="$all"
 
 # Runs per target for --ci: 8 to 12 seconds each on the 2-vCPU development machine, so
@@ -57,6 +57,7 @@ ci_runs() {
     expression) echo 80000 ;;
     sections) echo 40000 ;;
     json) echo 200000 ;;
+    phrases) echo 400000 ;;
     *) echo "fuzz.sh: unknown target $1" >&2; exit 2 ;;
   esac
 }
