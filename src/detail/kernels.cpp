@@ -115,6 +115,27 @@ void reference_cap(float* row, int dim, const MergeParams& merge) {
   }
 }
 
+// One pair of the references: its step (-lr x its gradient) added to du and dv, its loss and
+// scale and bias gradients to stats. False, with stats.finite cleared, for a pair that is not
+// finite.
+bool add_pair_step(const MergeParams& merge, const float* u, const float* v, int dim, int label,
+                   float lr, std::vector<double>& du, std::vector<double>& dv, BlockStats& stats) {
+  const PairGradient g = merge_gradient(merge, u, v, dim, label);
+  if (!std::isfinite(merge_logit(merge, u, v, dim)) || !std::isfinite(g.loss)) {
+    stats.finite = false;
+    return false;
+  }
+  for (int d = 0; d < dim; ++d) {
+    du[d] -= lr * g.du[d];
+    dv[d] -= lr * g.dv[d];
+  }
+  stats.loss += g.loss;
+  stats.pairs += 1;
+  stats.scale_ascent -= g.dscale;
+  stats.bias_ascent -= g.dbias;
+  return true;
+}
+
 // 16 spare floats let the start be moved to a 64-byte boundary.
 float* aligned_rows(std::vector<float>& storage, int rows, int dim) {
   float* p = sized(storage, static_cast<std::size_t>(rows) * dim + 16);
@@ -296,19 +317,10 @@ void train_pooled_block_reference(float* const* in, int m, bool mean, float* con
   std::vector<double> dh(static_cast<std::size_t>(dim), 0.0);
   std::vector<std::vector<double>> dout(n, std::vector<double>(dim, 0.0));
   for (int j = 0; j < n; ++j) {
-    const PairGradient g = merge_gradient(merge, h.data(), out[j], dim, j < positives ? 1 : 0);
-    if (!std::isfinite(merge_logit(merge, h.data(), out[j], dim)) || !std::isfinite(g.loss)) {
-      stats.finite = false;
+    if (!add_pair_step(merge, h.data(), out[j], dim, j < positives ? 1 : 0, lr, dh, dout[j],
+                       stats)) {
       return;
     }
-    for (int d = 0; d < dim; ++d) {
-      dh[d] -= lr * g.du[d];
-      dout[j][d] -= lr * g.dv[d];
-    }
-    stats.loss += g.loss;
-    stats.pairs += 1;
-    stats.scale_ascent -= g.dscale;
-    stats.bias_ascent -= g.dbias;
   }
   for (int i = 0; i < m; ++i) {
     for (int d = 0; d < dim; ++d) in[i][d] += static_cast<float>(dh[d]);
@@ -326,19 +338,10 @@ void train_block_reference(float* const* in, int m, float* const* out, int n, in
   std::vector<std::vector<double>> dout(n, std::vector<double>(dim, 0.0));
   for (int i = 0; i < m; ++i) {
     for (int j = 0; j < n; ++j) {
-      const PairGradient g = merge_gradient(merge, in[i], out[j], dim, j < positives ? 1 : 0);
-      if (!std::isfinite(merge_logit(merge, in[i], out[j], dim)) || !std::isfinite(g.loss)) {
-        stats.finite = false;
+      if (!add_pair_step(merge, in[i], out[j], dim, j < positives ? 1 : 0, lr, din[i], dout[j],
+                         stats)) {
         return;
       }
-      for (int d = 0; d < dim; ++d) {
-        din[i][d] -= lr * g.du[d];
-        dout[j][d] -= lr * g.dv[d];
-      }
-      stats.loss += g.loss;
-      stats.pairs += 1;
-      stats.scale_ascent -= g.dscale;
-      stats.bias_ascent -= g.dbias;
     }
   }
   for (int i = 0; i < m; ++i) {
