@@ -146,15 +146,92 @@ float* aligned_rows(std::vector<float>& storage, int rows, int dim) {
 
 float* BlockScratch::delta(int m, int dim) { return aligned_rows(delta_storage, m, dim); }
 float* BlockScratch::out_delta(int n, int dim) { return aligned_rows(out_delta_storage, n, dim); }
-float* BlockScratch::pooled(int dim) { return aligned_rows(pooled_storage, 2, dim); }
+float* BlockScratch::pooled(int dim) { return aligned_rows(pooled_storage, 1, dim); }
 
 #include "detail/vector_clones.hpp"
 
-W2V_VECTOR_CLONES
-void train_block(float* const* in, int m, float* const* out, int n, int positives, int dim,
-                 float lr, const MergeParams& merge, BlockScratch& scratch, BlockStats& stats) {
+namespace {
+
+// The steps below are inlined into each ISA clone of the kernels that call them.
+#define W2V_ALWAYS_INLINE inline __attribute__((always_inline))
+
+// kLanes floats as one value: GCC's vector extension makes each clone use its widest
+// registers, with dot()'s lane-wise sums (left alone, GCC keeps these loops' sums scalar).
+typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
+// Lanes never cross a call (the helpers are inlined), so the warning about its ABI is moot.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+W2V_ALWAYS_INLINE Lanes load_lanes(const float* p) {
+  Lanes v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+W2V_ALWAYS_INLINE void store_lanes(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
+
+// Lane sums in dot()'s order.
+W2V_ALWAYS_INLINE float sum_lanes(Lanes v) {
+  float s = 0.0f;
+  for (int k = 0; k < kLanes; ++k) s += v[k];
+  return s;
+}
+
+// a.b, with b.b from the same pass over b; both summed as dot() sums.
+W2V_ALWAYS_INLINE float dot_and_norm(const float* a, const float* b, int dim, float& bb) {
+  Lanes ab = {}, sq = {};
+  for (int d = 0; d < dim; d += kLanes) {
+    const Lanes x = load_lanes(a + d), y = load_lanes(b + d);
+    ab += x * y;
+    sq += y * y;
+  }
+  bb = sum_lanes(sq);
+  return sum_lanes(ab);
+}
+
+// y = alpha y + beta x, returning y.y afterwards (summed as dot() sums, so that a limit
+// checked on it agrees with cap_norm) without a second pass over y.
+W2V_ALWAYS_INLINE float scale_add_norm(float alpha, float beta, const float* x, float* y, int dim) {
+  Lanes sq = {};
+  for (int d = 0; d < dim; d += kLanes) {
+    const Lanes v = alpha * load_lanes(y + d) + beta * load_lanes(x + d);
+    store_lanes(y + d, v);
+    sq += v * v;
+  }
+  return sum_lanes(sq);
+}
+#pragma GCC diagnostic pop
+
+W2V_ALWAYS_INLINE void scale_add(float alpha, float beta, const float* __restrict x,
+                                 float* __restrict y, int dim) {
+#pragma omp simd aligned(x, y : 64)
+  for (int d = 0; d < dim; ++d) y[d] = alpha * y[d] + beta * x[d];
+}
+
+W2V_ALWAYS_INLINE void cap_known_norm(float* __restrict y, int dim, float sq, float max_norm) {
+  if (sq > max_norm * max_norm) scale_row(max_norm / std::sqrt(sq), y, dim);
+}
+
+// Rows updated in place must be distinct: a row that repeats takes each of its steps from
+// the row before the step, which only a buffer gives.
+W2V_ALWAYS_INLINE bool any_repeat(float* const* rows, int k) {
+  for (int a = 1; a < k; ++a) {
+    for (int b = 0; b < a; ++b) {
+      if (rows[a] == rows[b]) return true;
+    }
+  }
+  return false;
+}
+
+// What train_block and train_pooled_block share: scores the m x n pairs, steps (and caps) the
+// output rows, and returns the input rows' steps (m rows of scratch, from the rows before the
+// step) without applying them. Null when a logit is not finite; then nothing changed.
+W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out, int n,
+                                      int positives, int dim, float lr, const MergeParams& merge,
+                                      BlockScratch& scratch, BlockStats& stats) {
   const int mn = m * n;
   const bool cos = merge.merge == Merge::kCos;
+  const bool capped = cos && merge.max_norm > 0.0f;
   float* logits = sized(scratch.logits, mn);
   float* cosines = sized(scratch.cosines, mn);
   float* coef = sized(scratch.coefficients, mn);
@@ -165,22 +242,23 @@ void train_block(float* const* in, int m, float* const* out, int n, int positive
   float* out_shrink = sized(scratch.out_shrink, n);
 
   for (int i = 0; i < m; ++i) {
-    for (int j = 0; j < n; ++j) {
-      logits[i * n + j] = dot(in[i], out[j], dim);
-      labels[i * n + j] = j < positives ? 1.0f : 0.0f;
-    }
+    for (int j = 0; j < n; ++j) labels[i * n + j] = j < positives ? 1.0f : 0.0f;
   }
   if (cos) {
-    // Norms once per row, not once per pair.
+    // Norms once per row, not once per pair; the output rows' in the first row's pass.
+    for (int j = 0; j < n; ++j) {
+      float sq;
+      logits[j] = dot_and_norm(in[0], out[j], dim, sq);
+      out_inv[j] = 1.0f / std::sqrt(std::max(sq, static_cast<float>(kNormFloor)));
+      out_shrink[j] = sq > static_cast<float>(kNormFloor) ? 1.0f : 0.0f;
+    }
+    for (int i = 1; i < m; ++i) {
+      for (int j = 0; j < n; ++j) logits[i * n + j] = dot(in[i], out[j], dim);
+    }
     for (int i = 0; i < m; ++i) {
       const float sq = dot(in[i], in[i], dim);
       in_inv[i] = 1.0f / std::sqrt(std::max(sq, static_cast<float>(kNormFloor)));
       in_shrink[i] = sq > static_cast<float>(kNormFloor) ? 1.0f : 0.0f;
-    }
-    for (int j = 0; j < n; ++j) {
-      const float sq = dot(out[j], out[j], dim);
-      out_inv[j] = 1.0f / std::sqrt(std::max(sq, static_cast<float>(kNormFloor)));
-      out_shrink[j] = sq > static_cast<float>(kNormFloor) ? 1.0f : 0.0f;
     }
     for (int i = 0; i < m; ++i) {
       for (int j = 0; j < n; ++j) {
@@ -189,13 +267,17 @@ void train_block(float* const* in, int m, float* const* out, int n, int positive
         logits[i * n + j] = merge.scale * c + merge.bias;
       }
     }
+  } else {
+    for (int i = 0; i < m; ++i) {
+      for (int j = 0; j < n; ++j) logits[i * n + j] = dot(in[i], out[j], dim);
+    }
   }
 
   bool finite = true;
   for (int k = 0; k < mn; ++k) finite = finite && std::fabs(logits[k]) <= 3.0e38f;
   if (!finite) {
     stats.finite = false;
-    return;
+    return nullptr;
   }
 
   // coef = y - sigmoid(s), the log-likelihood gradient with respect to the logit.
@@ -252,9 +334,27 @@ void train_block(float* const* in, int m, float* const* out, int n, int positive
     for (int d = 0; d < dim; ++d) di[d] = sh * xi[d];
     for (int j = 0; j < n; ++j) axpy(coef[i * n + j], out[j], di, dim);
   }
-  if (cos) {
-    // The shrink makes an output step depend on the row itself, so steps go through a
-    // buffer: a row drawn twice then gets both steps, each from the row before the step.
+  if (!cos) {
+    // Plain sums of the input rows, which this step has not changed yet.
+    for (int j = 0; j < n; ++j) {
+      for (int i = 0; i < m; ++i) axpy(coef[i * n + j], in[i], out[j], dim);
+    }
+  } else if (!any_repeat(out, n)) {
+    // out_j = (1 - shrink_j) out_j + sum_i coef_ij in_i in place, its norm from the last pass.
+    for (int j = 0; j < n; ++j) {
+      float* oj = out[j];
+      const float keep = 1.0f - out_shrink[j];
+      float sq;
+      if (m == 1) {
+        sq = scale_add_norm(keep, coef[j], in[0], oj, dim);
+      } else {
+        scale_add(keep, coef[j], in[0], oj, dim);
+        for (int i = 1; i + 1 < m; ++i) axpy(coef[i * n + j], in[i], oj, dim);
+        sq = scale_add_norm(1.0f, coef[(m - 1) * n + j], in[m - 1], oj, dim);
+      }
+      if (capped) cap_known_norm(oj, dim, sq, merge.max_norm);
+    }
+  } else {
     float* out_delta = scratch.out_delta(n, dim);
     for (int j = 0; j < n; ++j) {
       float* __restrict dj = out_delta + static_cast<std::size_t>(j) * dim;
@@ -266,17 +366,39 @@ void train_block(float* const* in, int m, float* const* out, int n, int positive
     }
     for (int j = 0; j < n; ++j)
       axpy(1.0f, out_delta + static_cast<std::size_t>(j) * dim, out[j], dim);
-  } else {
-    // Plain sums of the input rows, which this step has not changed yet.
-    for (int j = 0; j < n; ++j) {
-      for (int i = 0; i < m; ++i) axpy(coef[i * n + j], in[i], out[j], dim);
+    if (capped) {
+      for (int j = 0; j < n; ++j) cap_norm(out[j], dim, merge.max_norm);
     }
   }
-  for (int i = 0; i < m; ++i) axpy(1.0f, delta + static_cast<std::size_t>(i) * dim, in[i], dim);
-  if (cos && merge.max_norm > 0.0f) {
-    for (int i = 0; i < m; ++i) cap_norm(in[i], dim, merge.max_norm);
-    for (int j = 0; j < n; ++j) cap_norm(out[j], dim, merge.max_norm);
+  return delta;
+}
+
+// in_i += the step at steps + i x step_stride, then the norm limit; a stride of 0 gives every
+// row the same step (CBOW's).
+W2V_ALWAYS_INLINE void apply_input_steps(float* const* in, int m, const float* steps,
+                                         std::size_t step_stride, int dim,
+                                         const MergeParams& merge) {
+  const bool capped = merge.merge == Merge::kCos && merge.max_norm > 0.0f;
+  if (capped && !any_repeat(in, m)) {
+    for (int i = 0; i < m; ++i) {
+      const float sq = scale_add_norm(1.0f, 1.0f, steps + i * step_stride, in[i], dim);
+      cap_known_norm(in[i], dim, sq, merge.max_norm);
+    }
+    return;
   }
+  for (int i = 0; i < m; ++i) axpy(1.0f, steps + i * step_stride, in[i], dim);
+  if (capped) {
+    for (int i = 0; i < m; ++i) cap_norm(in[i], dim, merge.max_norm);
+  }
+}
+
+}  // namespace
+
+W2V_VECTOR_CLONES
+void train_block(float* const* in, int m, float* const* out, int n, int positives, int dim,
+                 float lr, const MergeParams& merge, BlockScratch& scratch, BlockStats& stats) {
+  const float* delta = step_outputs(in, m, out, n, positives, dim, lr, merge, scratch, stats);
+  if (delta != nullptr) apply_input_steps(in, m, delta, static_cast<std::size_t>(dim), dim, merge);
 }
 
 W2V_VECTOR_CLONES
@@ -284,25 +406,15 @@ void train_pooled_block(float* const* in, int m, bool mean, float* const* out, i
                         int dim, float lr, const MergeParams& merge, BlockScratch& scratch,
                         BlockStats& stats) {
   float* h = scratch.pooled(dim);
-  float* before = h + dim;
   const float weight = mean ? 1.0f / static_cast<float>(m) : 1.0f;
-#pragma omp simd aligned(h : 64)
-  for (int d = 0; d < dim; ++d) h[d] = 0.0f;
-  for (int i = 0; i < m; ++i) axpy(weight, in[i], h, dim);
-  std::memcpy(before, h, sizeof(float) * static_cast<std::size_t>(dim));
-  // h is a scratch row: its step is taken out before any norm limit applies to it.
-  MergeParams uncapped = merge;
-  uncapped.max_norm = 0.0f;
+  const float* __restrict first = in[0];
+#pragma omp simd aligned(h, first : 64)
+  for (int d = 0; d < dim; ++d) h[d] = weight * first[d];
+  for (int i = 1; i < m; ++i) axpy(weight, in[i], h, dim);
+  // h is a scratch row: no norm limit applies to it, and its step goes to every input row.
   float* const pooled[] = {h};
-  train_block(pooled, 1, out, n, positives, dim, lr, uncapped, scratch, stats);
-  if (!stats.finite) return;
-#pragma omp simd aligned(h, before : 64)
-  for (int d = 0; d < dim; ++d) h[d] -= before[d];
-  for (int i = 0; i < m; ++i) axpy(1.0f, h, in[i], dim);
-  if (merge.merge == Merge::kCos && merge.max_norm > 0.0f) {
-    for (int i = 0; i < m; ++i) cap_norm(in[i], dim, merge.max_norm);
-    for (int j = 0; j < n; ++j) cap_norm(out[j], dim, merge.max_norm);
-  }
+  const float* step = step_outputs(pooled, 1, out, n, positives, dim, lr, merge, scratch, stats);
+  if (step != nullptr) apply_input_steps(in, m, step, 0, dim, merge);
 }
 
 void train_pooled_block_reference(float* const* in, int m, bool mean, float* const* out, int n,

@@ -23,7 +23,7 @@ struct BlockScratch {
   std::vector<float> delta_storage, out_delta_storage, pooled_storage;
   float* delta(int m, int dim);  // m rows of dim floats, 64-byte aligned
   float* out_delta(int n, int dim);
-  float* pooled(int dim);  // two rows
+  float* pooled(int dim);  // one row
 };
 
 // One SGD step on the m x n block of pairs (in[i], out[j]): every input row (a word
