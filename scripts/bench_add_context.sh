@@ -1,0 +1,113 @@
+#!/bin/bash
+# How the cos merge's published vectors depend on --add-context: trains w2v (cos, bench.sh's
+# settings) once per seed with the raw word and context vectors saved, then writes
+# unit(word) + ALPHA x unit(context) for each ALPHA, as --add-context ALPHA would, and scores
+# each with w2v eval (analogy total, semantic, syntactic over the 30,000 most frequent words;
+# Spearman on WordSim-353 and its similarity and relatedness halves). Prints one line per
+# seed and ALPHA, then the medians over the seeds.
+#
+# Usage: scripts/bench_add_context.sh CORPUS [--seeds N] [--threads N] [--alphas "A B ..."]
+#   CORPUS      a text file or token cache, e.g. ../shared/corpus/build-corpus.sh's corpus.txt
+#   --seeds N   trainings with --seed 1..N (default 3)
+#   --threads N (default: every core)
+#   --alphas    (default "0 0.125 0.25 0.35 0.5 0.75 1")
+# Environment: W2V (default build/w2v), EVAL_DIR (default data/eval). Needs python3-numpy.
+set -euo pipefail
+USAGE='usage: scripts/bench_add_context.sh CORPUS [--seeds N] [--threads N] [--alphas "A B ..."]'
+CORPUS=${1-}
+[ -f "$CORPUS" ] || { echo "$USAGE" >&2; exit 2; }
+shift
+SEEDS=3
+THREADS=$(nproc)
+ALPHAS="0 0.125 0.25 0.35 0.5 0.75 1"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --seeds) SEEDS=${2-}; shift ;;
+    --threads) THREADS=${2-}; shift ;;
+    --alphas) ALPHAS=${2-}; shift ;;
+    *) echo "$USAGE" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ $SEEDS =~ ^[1-9][0-9]*$ && $THREADS =~ ^[1-9][0-9]*$ ]] || { echo "$USAGE" >&2; exit 2; }
+W2V=${W2V:-build/w2v}
+EVAL_DIR=${EVAL_DIR:-data/eval}
+PY=/usr/bin/python3
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/w2v-bench-add-context.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# combine WORDS CONTEXTS PREFIX ALPHA...: PREFIX-ALPHA.bin = unit(word) + ALPHA unit(context)
+combine() {
+  "$PY" - "$@" <<'EOF'
+import sys
+import numpy as np
+
+def load(path):
+    with open(path, "rb") as f:
+        count, dim = map(int, f.readline().split())
+        words, rows = [], np.empty((count, dim), np.float32)
+        for i in range(count):
+            word = bytearray()
+            while (c := f.read(1)) != b" ":
+                word += c
+            words.append(bytes(word))
+            rows[i] = np.frombuffer(f.read(4 * dim), np.float32)
+            f.read(1)
+    return words, rows
+
+def unit(rows):
+    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-30)
+
+words, w = load(sys.argv[1])
+context_words, c = load(sys.argv[2])
+assert words == context_words, "the two files list different words"
+for alpha in sys.argv[4:]:
+    rows = (unit(w) + float(alpha) * unit(c)).astype(np.float32)
+    with open("%s-%s.bin" % (sys.argv[3], alpha), "wb") as f:
+        f.write(b"%d %d\n" % rows.shape)
+        for word, row in zip(words, rows):
+            f.write(word + b" " + row.tobytes() + b"\n")
+EOF
+}
+
+# quality VECTORS: "analogy semantic syntactic ws353 sim rel"
+quality() {
+  "$W2V" eval "$1" --analogies "$EVAL_DIR/questions-words.txt" --similarity \
+    "$EVAL_DIR/EN-WS-353-ALL.txt" "$EVAL_DIR/EN-WS-353-SIM.txt" "$EVAL_DIR/EN-WS-353-REL.txt" \
+    --restrict 30000 --json |
+    "$PY" -c 'import json, sys
+r = json.load(sys.stdin)
+a, s = r["analogies"], r["similarity"]
+print("%.2f %.2f %.2f %.3f %.3f %.3f" % (100 * a["total"]["accuracy"], 100 * a["semantic"]["accuracy"],
+      100 * a["syntactic"]["accuracy"], s[0]["spearman"], s[1]["spearman"], s[2]["spearman"]))'
+}
+
+echo "| seed | add-context | analogy % | semantic % | syntactic % | WS-353 | WS-353 sim | WS-353 rel |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+for seed in $(seq 1 "$SEEDS"); do
+  "$W2V" train "$CORPUS" -o "$WORK/w.bin" --save-context "$WORK/c.bin" --add-context 0 \
+    --seed "$seed" --dim 100 --window 5 --negative 5 --sample 1e-4 --min-count 5 --lr 0.025 \
+    --epochs 5 --threads "$THREADS" -q
+  # shellcheck disable=SC2086  # one argument per alpha
+  combine "$WORK/w.bin" "$WORK/c.bin" "$WORK/v" $ALPHAS
+  for alpha in $ALPHAS; do
+    read -r -a q <<< "$(quality "$WORK/v-$alpha.bin")"
+    echo "$seed $alpha ${q[*]}" >> "$WORK/results"
+    echo "| $seed | $alpha | ${q[0]} | ${q[1]} | ${q[2]} | ${q[3]} | ${q[4]} | ${q[5]} |"
+  done
+done
+echo
+echo "Medians over $SEEDS seed(s):"
+echo
+echo "| add-context | analogy % | semantic % | syntactic % | WS-353 | WS-353 sim | WS-353 rel |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+"$PY" - "$WORK/results" <<'EOF'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    seed, alpha, *q = line.split()
+    rows.setdefault(alpha, []).append([float(x) for x in q])
+for alpha, runs in rows.items():
+    med = [statistics.median(col) for col in zip(*runs)]
+    print("| %s | %.2f | %.2f | %.2f | %.3f | %.3f | %.3f |" % (alpha, *med))
+EOF
