@@ -248,6 +248,28 @@ TEST_SUITE("kernels") {
     CHECK(max_difference(rows.contexts_a, start.contexts_a) > 0.0);
   }
 
+  TEST_CASE("a block without input rows changes nothing and counts no pair") {
+    for (const Merge merge : {Merge::kCos, Merge::kDot}) {
+      for (const bool pooled : {false, true}) {
+        Rows rows(4, 4, 9, 0.5f, 0.5f);
+        auto out = pointers(rows.contexts_a, {0, 1, 2});
+        const MergeParams params{merge, 5.0f, 0.0f};
+        w2v::detail::BlockScratch scratch;
+        w2v::detail::BlockStats stats;
+        if (pooled) {
+          w2v::detail::train_pooled_block(nullptr, 0, true, out.data(), 3, 1, kStride, 0.025f,
+                                          params, scratch, stats);
+        } else {
+          w2v::detail::train_block(nullptr, 0, out.data(), 3, 1, kStride, 0.025f, params, scratch,
+                                   stats);
+        }
+        CHECK(stats.finite);
+        CHECK(stats.pairs == 0);
+        CHECK(max_difference(rows.contexts_a, rows.contexts_b) == 0.0);
+      }
+    }
+  }
+
   TEST_CASE("a NaN or infinite row stops the step before anything changes") {
     for (const Merge merge : {Merge::kCos, Merge::kDot}) {
       for (const float bad :

@@ -225,10 +225,12 @@ W2V_ALWAYS_INLINE bool any_repeat(float* const* rows, int k) {
 
 // What train_block and train_pooled_block share: scores the m x n pairs, steps (and caps) the
 // output rows, and returns the input rows' steps (m rows of scratch, from the rows before the
-// step) without applying them. Null when a logit is not finite; then nothing changed.
+// step) without applying them. Null when a logit is not finite (stats.finite is then false)
+// or m is 0; then nothing changed.
 W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out, int n,
                                       int positives, int dim, float lr, const MergeParams& merge,
                                       BlockScratch& scratch, BlockStats& stats) {
+  if (m == 0) return nullptr;  // nothing to step (stats stay finite)
   const int mn = m * n;
   const bool cos = merge.merge == Merge::kCos;
   const bool capped = cos && merge.max_norm > 0.0f;
@@ -405,6 +407,7 @@ W2V_VECTOR_CLONES
 void train_pooled_block(float* const* in, int m, bool mean, float* const* out, int n, int positives,
                         int dim, float lr, const MergeParams& merge, BlockScratch& scratch,
                         BlockStats& stats) {
+  if (m == 0) return;
   float* h = scratch.pooled(dim);
   const float weight = mean ? 1.0f / static_cast<float>(m) : 1.0f;
   const float* __restrict first = in[0];
