@@ -11,6 +11,9 @@ and WordSim-353 of each run's vectors, and the bytes of rows each rank sent per 
 Usage: scripts/bench_mpi.py CORPUS [--w2v PATH (an MPI build, default build/w2v)]
          [--ranks N (2)] [--threads T (1)] [--runs N (3)] [--epochs N (5)]
          [--merge cos|dot (cos)] [--eval DIR (default data/eval)] [--work DIR]
+         [--configs one,ranks,over (all three)] [--seed S (1; run r trains with S + r)]
+         [--rank-args "ARGS" (more train options for the MPI runs)] [--json FILE]
+--configs picks which of the three to run; --json writes every run's figures.
 Run as root (mpirun --allow-run-as-root).
 """
 import argparse
@@ -73,25 +76,42 @@ def main():
     p.add_argument("--merge", default="cos")
     p.add_argument("--eval", default=os.path.join(ROOT, "data", "eval"))
     p.add_argument("--work")
+    p.add_argument("--configs", default="one,ranks,over")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--rank-args", default="")
+    p.add_argument("--json")
     a = p.parse_args()
+    picked = a.configs.split(",")
+    if not picked or any(c not in ("one", "ranks", "over") for c in picked):
+        sys.exit("--configs: a comma-separated list of one, ranks, over")
     work = a.work or tempfile.mkdtemp(prefix="w2v-bench-mpi-")
     os.makedirs(work, exist_ok=True)
     common = [a.corpus] + SETTINGS + ["--epochs", str(a.epochs), "--merge", a.merge]
     one = [a.w2v, "train"] + common + ["--threads", str(a.threads * a.ranks)]
-    many = MPIRUN + ["-np", str(a.ranks), a.w2v, "train"] + common + ["--threads",
-                                                                      str(a.threads)]
+    rank_args = a.rank_args.split()
+    many = MPIRUN + ["-np", str(a.ranks), a.w2v, "train"] + common + [
+        "--threads", str(a.threads)] + rank_args
     over = MPIRUN + ["-np", str(a.ranks + 1), a.w2v, "train"] + common + [
-        "--threads", str(a.threads)]
-    configs = [("one process", one), (f"{a.ranks} ranks", many),
-               (f"{a.ranks + 1} ranks (oversubscribed)", over)]
-    results = {name: [] for name, _ in configs}
+        "--threads", str(a.threads)] + rank_args
+    configs = [c for c in [("one", "one process", one), ("ranks", f"{a.ranks} ranks", many),
+                           ("over", f"{a.ranks + 1} ranks (oversubscribed)", over)]
+               if c[0] in picked]
+    results = {name: [] for _, name, _ in configs}
     for r in range(a.runs):
-        for name, cmd in configs:
-            res = run_train(cmd, work, f"{name.split(' (')[0].replace(' ', '_')}_{r}")
+        for _, name, cmd in configs:
+            seeded = cmd + ["--seed", str(a.seed + r)]
+            res = run_train(seeded, work, f"{name.split(' (')[0].replace(' ', '_')}_{r}")
             res.update(evaluate(a.w2v, res["vectors"], a.eval))
+            res["seed"] = a.seed + r
             results[name].append(res)
-            print(f"run {r} {name}: {res['train']:.2f} s training, analogy "
-                  f"{res['analogy']:.2f}, ws353 {res['ws353']:.3f}", file=sys.stderr)
+            print(f"run {r} {name}: seed {a.seed + r}, {res['train']:.2f} s training, "
+                  f"semantic {res['semantic']:.2f}, syntactic {res['syntactic']:.2f}, "
+                  f"analogy {res['analogy']:.2f}, ws353 {res['ws353']:.3f}",
+                  file=sys.stderr, flush=True)
+            if a.json:
+                with open(a.json, "w") as f:
+                    json.dump({"commands": {n: c for _, n, c in configs},
+                               "runs": results}, f, indent=1)
 
     print(f"corpus {a.corpus}, {a.epochs} epochs, --merge {a.merge}, medians of {a.runs}")
     print(f"{'configuration':32} {'train s':>8} {'wall s':>7} {'words/s':>10} {'sem':>6} "
@@ -102,14 +122,16 @@ def main():
               f"{med('words') / med('train'):10.0f} {med('semantic'):6.2f} "
               f"{med('syntactic'):6.2f} {med('analogy'):6.2f} {med('ws353'):6.3f} "
               f"{med('sync_mb_s'):15.1f} {med('sync_cpu'):11.1f}")
-    base = statistics.median(x["train"] for x in results["one process"])
-    ranks = statistics.median(x["train"] for x in results[f"{a.ranks} ranks"])
-    paired = statistics.median(o["train"] / m["train"] for o, m in
-                               zip(results["one process"], results[f"{a.ranks} ranks"]))
-    print(f"throughput of {a.ranks} ranks x {a.threads} threads against one process x "
-          f"{a.threads * a.ranks} threads: {base / ranks:.3f} (ratio of medians), "
-          f"{paired:.3f} (median of the {a.runs} paired runs)")
-    print("commands:\n  " + " ".join(one) + "\n  " + " ".join(many) + "\n  " + " ".join(over))
+    if "one" in picked and "ranks" in picked:
+        base = statistics.median(x["train"] for x in results["one process"])
+        ranks = statistics.median(x["train"] for x in results[f"{a.ranks} ranks"])
+        paired = statistics.median(o["train"] / m["train"] for o, m in
+                                   zip(results["one process"], results[f"{a.ranks} ranks"]))
+        print(f"throughput of {a.ranks} ranks x {a.threads} threads against one process x "
+              f"{a.threads * a.ranks} threads: {base / ranks:.3f} (ratio of medians), "
+              f"{paired:.3f} (median of the {a.runs} paired runs)")
+    print("commands (each run adds --seed S + run, -o and --metrics):\n  " +
+          "\n  ".join(" ".join(c) for _, _, c in configs))
 
 
 if __name__ == "__main__":

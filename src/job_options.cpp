@@ -103,6 +103,7 @@ const std::vector<Field>& fields() {
       W2V_NUMBER("lr", train.lr, double),
       W2V_NUMBER("epochs", train.epochs, int),
       W2V_NUMBER("threads", train.threads, int),
+      W2V_NUMBER("sync-scale", train.sync_scale, double),
       W2V_NUMBER("seed", train.seed, std::uint64_t),
       Field{"merge", JobOption::kText, [](const TrainJob& j) { return merge_name(j.train.merge); },
             [](TrainJob& j, const std::string& t) { j.train.merge = parse_merge(t); }},

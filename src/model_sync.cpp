@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <stdexcept>
 
@@ -43,6 +44,36 @@ ModelSync::ModelSync(Communicator& comm, std::vector<Matrix*> matrices, SyncOpti
   }
   budget_rows_ = std::max<std::size_t>(2, options_.max_bytes / std::max<std::size_t>(1, row_bytes));
   cold_next_ = 0;
+  if (!(options_.change_scale >= 0 && options_.change_scale <= 1)) {
+    throw std::logic_error("ModelSync: change_scale out of [0, 1]");
+  }
+  const double average = 1.0 / comm_.size();
+  change_scale_ = static_cast<float>(options_.change_scale > 0 ? options_.change_scale : average);
+  if (options_.change_scale > 0 && std::abs(options_.change_scale - average) > 1e-9) {
+    average_into_base();
+  }
+}
+
+void ModelSync::average_into_base() {
+  base_.resize(matrices_.size());
+  const float inverse = 1.0f / static_cast<float>(comm_.size());
+  for (std::size_t i = 0; i < matrices_.size(); ++i) {
+    Matrix& m = *matrices_[i];
+    const std::size_t cols = m.cols();
+    base_[i].resize(rows_ * cols);
+    for (std::size_t r = 0; r < rows_; ++r) {
+      std::copy(m.row(r), m.row(r) + cols, base_[i].data() + r * cols);
+    }
+    // In pieces of the budget, as the syncs go; no thread trains yet.
+    for (std::size_t first = 0; first < rows_; first += budget_rows_) {
+      const std::size_t n = (std::min(rows_, first + budget_rows_) - first) * cols;
+      comm_.sum(base_[i].data() + first * cols, n);
+    }
+    for (float& v : base_[i]) v *= inverse;
+    for (std::size_t r = 0; r < rows_; ++r) {
+      std::copy(base_[i].data() + r * cols, base_[i].data() + (r + 1) * cols, m.row(r));
+    }
+  }
 }
 
 ModelSync::Round ModelSync::exchange(std::int64_t words, RankStatus status) {
@@ -72,12 +103,12 @@ void ModelSync::sync_some() {
   const std::size_t rows =
       std::min(budget_rows_, options_.first_rows << std::min<std::uint64_t>(syncs_, 20));
   const std::size_t hot = std::min(rows_, std::max<std::size_t>(1, rows / 2));
-  for (Matrix* m : matrices_) average_rows(*m, 0, hot);
+  for (std::size_t i = 0; i < matrices_.size(); ++i) combine_rows(i, 0, hot);
   if (hot < rows_) {
     const std::size_t cold = std::min(rows_ - hot, rows - hot);
     if (cold_next_ < hot || cold_next_ >= rows_) cold_next_ = hot;
     const std::size_t last = std::min(rows_, cold_next_ + cold);
-    for (Matrix* m : matrices_) average_rows(*m, cold_next_, last);
+    for (std::size_t i = 0; i < matrices_.size(); ++i) combine_rows(i, cold_next_, last);
     cold_next_ = last;
   }
   ++syncs_;
@@ -88,7 +119,7 @@ void ModelSync::sync_all() {
   // In pieces of the budget, so that the buffers stay small.
   for (std::size_t first = 0; first < rows_; first += budget_rows_) {
     const std::size_t last = std::min(rows_, first + budget_rows_);
-    for (Matrix* m : matrices_) average_rows(*m, first, last);
+    for (std::size_t i = 0; i < matrices_.size(); ++i) combine_rows(i, first, last);
   }
   ++syncs_;
 }
@@ -102,8 +133,9 @@ void ModelSync::average(std::vector<double>& values) {
   bytes_ += values.size() * sizeof(double);
 }
 
-void ModelSync::average_rows(Matrix& m, std::size_t first, std::size_t last) {
+void ModelSync::combine_rows(std::size_t matrix, std::size_t first, std::size_t last) {
   if (first >= last) return;
+  Matrix& m = *matrices_[matrix];
   const std::size_t cols = m.cols();
   const std::size_t n = (last - first) * cols;
   snapshot_.resize(n);
@@ -112,12 +144,27 @@ void ModelSync::average_rows(Matrix& m, std::size_t first, std::size_t last) {
   }
   buffer_ = snapshot_;
   comm_.sum(buffer_.data(), n);
-  const float inverse = 1.0f / static_cast<float>(comm_.size());
-  for (std::size_t r = first; r < last; ++r) {
-    float* row = m.row(r);
-    const float* was = snapshot_.data() + (r - first) * cols;
-    const float* sum = buffer_.data() + (r - first) * cols;
-    for (std::size_t c = 0; c < cols; ++c) row[c] += sum[c] * inverse - was[c];
+  if (base_.empty()) {
+    for (std::size_t r = first; r < last; ++r) {
+      float* row = m.row(r);
+      const float* was = snapshot_.data() + (r - first) * cols;
+      const float* sum = buffer_.data() + (r - first) * cols;
+      for (std::size_t c = 0; c < cols; ++c) row[c] += sum[c] * change_scale_ - was[c];
+    }
+  } else {
+    // base + scale x sum(copy - base) = (1 - N scale) base + scale x sum(copies)
+    const float keep = 1.0f - static_cast<float>(comm_.size()) * change_scale_;
+    for (std::size_t r = first; r < last; ++r) {
+      float* row = m.row(r);
+      float* base = base_[matrix].data() + r * cols;
+      const float* was = snapshot_.data() + (r - first) * cols;
+      const float* sum = buffer_.data() + (r - first) * cols;
+      for (std::size_t c = 0; c < cols; ++c) {
+        const float combined = keep * base[c] + change_scale_ * sum[c];
+        row[c] += combined - was[c];
+        base[c] = combined;
+      }
+    }
   }
   bytes_ += n * sizeof(float);
 }

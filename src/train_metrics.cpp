@@ -46,6 +46,7 @@ std::string parameters_json(const TrainJob& job) {
       .add("epochs", t.epochs)
       .add("threads", t.threads)
       .add("seed", static_cast<unsigned long long>(t.seed))
+      .add("sync_scale", t.sync_scale)
       .add("batch_negatives", t.batch_negatives ? "on" : "off")
       .add("input_side", input_side_name(t.input_side));
   return p.str();

@@ -59,6 +59,7 @@ void validate(const TrainOptions& o) {
   require_in_range(o.scale_lr, ranges::kScaleRate, "--scale-lr");
   require_in_range(o.cos_init, ranges::kCosInit, "--cos-init");
   require_in_range(o.max_norm, ranges::kMaxNorm, "--max-norm");
+  require_in_range(o.sync_scale, ranges::kSyncScale, "--sync-scale");
   if (o.model == Architecture::kCbow && o.input_side == InputSide::kCenter) {
     throw UsageError(
         "--input-side center is for --model skipgram: cbow's input is always its pooled "

@@ -666,7 +666,9 @@ TrainStats train(Model& model, const CorpusView& corpus, const Vocab& vocab,
     }
     std::vector<Matrix*> matrices{&model.words, &model.contexts};
     if (model.nodes.rows() > 0) matrices.push_back(&model.nodes);
-    sync = std::make_unique<ModelSync>(*hooks.ranks, matrices);
+    SyncOptions sync_options;
+    sync_options.change_scale = options.sync_scale;
+    sync = std::make_unique<ModelSync>(*hooks.ranks, matrices, sync_options);
     run.ranks = hooks.ranks->size();
     hooks.ranks->sum(&run.all_words_per_epoch, 1);
     run.total_words = run.all_words_per_epoch * options.epochs;

@@ -1,11 +1,12 @@
 // ranks: what a job of several ranks shares (threads stand for the processes, see
 // thread_ranks.hpp): errors agreed on by every rank, each rank reading its share of the
 // inputs (line ranges of plain files, blocks of gzip files, id ranges of a token cache),
-// and the vocabulary and ids of the whole corpus on every rank.
+// the vocabulary and ids of the whole corpus on every rank, and how a sync combines rows.
 #include <doctest/doctest.h>
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "test_util.hpp"
@@ -14,6 +15,7 @@
 #include "w2v/corpus_source.hpp"
 #include "w2v/error.hpp"
 #include "w2v/input.hpp"
+#include "w2v/model_sync.hpp"
 #include "w2v/output_file.hpp"
 
 namespace {
@@ -290,5 +292,57 @@ TEST_SUITE("ranks") {
     CHECK(errors[0].rfind("rank 0: ", 0) == 0);
     CHECK(errors[0].find("min-count") != std::string::npos);
     CHECK(errors[1] == errors[0]);
+  }
+
+  TEST_CASE("a sync keeps the average, or the base plus a share of the summed changes") {
+    // Rank k's model: every entry k + 1 at first, then k + 1 more (its change).
+    const auto combined = [](double change_scale) {
+      constexpr int kRanks = 3;
+      ThreadRanks group(kRanks);
+      std::vector<w2v::Matrix> words, contexts;
+      for (int r = 0; r < kRanks; ++r) {
+        words.emplace_back(5, 3);
+        contexts.emplace_back(5, 3);
+      }
+      std::vector<float> after_start(kRanks), after_sync(kRanks);
+      std::vector<int> uniform(kRanks, 1);  // every entry of both matrices alike
+      group.run([&](w2v::Communicator& comm) {
+        const auto r = static_cast<std::size_t>(comm.rank());
+        const auto fill = [&](float add) {
+          for (w2v::Matrix* m : {&words[r], &contexts[r]}) {
+            for (std::size_t i = 0; i < m->rows(); ++i) {
+              for (std::size_t c = 0; c < m->cols(); ++c) m->row(i)[c] += add;
+            }
+          }
+        };
+        fill(static_cast<float>(r + 1));
+        w2v::SyncOptions options;
+        options.change_scale = change_scale;
+        w2v::ModelSync sync(comm, {&words[r], &contexts[r]}, options);
+        after_start[r] = contexts[r].row(4)[2];
+        fill(static_cast<float>(r + 1));
+        sync.sync_all();
+        after_sync[r] = words[r].row(4)[2];
+        for (std::size_t i = 0; i < 5; ++i) {
+          for (std::size_t c = 0; c < 3; ++c) {
+            if (words[r].row(i)[c] != after_sync[r]) uniform[r] = 0;
+            if (contexts[r].row(i)[c] != after_sync[r]) uniform[r] = 0;
+          }
+        }
+      });
+      CHECK(uniform == std::vector<int>(kRanks, 1));
+      for (std::size_t r = 1; r < kRanks; ++r) CHECK(after_sync[r] == after_sync[0]);
+      return std::make_pair(after_start, after_sync[0]);
+    };
+    // Averaging needs no base: the ranks' models are left as they start.
+    const auto [start_avg, avg] = combined(0);
+    CHECK(start_avg == std::vector<float>{1, 2, 3});
+    CHECK(avg == doctest::Approx(4));  // (2 + 4 + 6) / 3
+    CHECK(combined(1.0 / 3).second == doctest::Approx(4));
+    // Another share averages the models into the base first: 2, plus the share of 1 + 2 + 3.
+    const auto [start_half, half] = combined(0.5);
+    CHECK(start_half == std::vector<float>{2, 2, 2});
+    CHECK(half == doctest::Approx(5));
+    CHECK(combined(1).second == doctest::Approx(8));
   }
 }

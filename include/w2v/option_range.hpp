@@ -44,6 +44,8 @@ inline constexpr OptionRange kScaleRate{0, 100, false};
 inline constexpr OptionRange kCosInit{0, 100, false, true};
 inline constexpr OptionRange kMaxNorm{0, 1000, false};
 inline constexpr OptionRange kAddContext{0, 100, false};
+// Training on several ranks: the share of the ranks' summed row changes a sync keeps.
+inline constexpr OptionRange kSyncScale{0, 1, false};
 inline constexpr OptionRange kMinCount{0, kInt64Max};
 // Vocabulary ids are 32-bit, one value kept for "not found".
 inline constexpr OptionRange kMaxVocab{0, 4294967294.0L};

@@ -76,6 +76,13 @@ struct TrainOptions {
   // decays long before the learning rate does; pinned to 1, steps are too noisy.
   float max_norm = 2.0f;
 
+  // Several ranks (mpirun): a sync sets a row to its last synced value plus this share of
+  // the ranks' summed changes since (SyncOptions::change_scale); 0 is 1/N, the average.
+  // 0.5 averages 2 ranks; with 3 it scored +1.2 semantic and +0.2 analogy points against
+  // the average (1/3), medians of 6 paired runs; 1, the sum, unlearns the planted topics
+  // with cos (docs/distributed.md).
+  double sync_scale = 0.5;
+
   // Share the noise words of a centre word across its window and update the block of
   // pairs as small matrix products (HogBatch); off trains one pair at a time.
   bool batch_negatives = true;

@@ -239,6 +239,10 @@ void add_train_options(CLI::App* cmd, TrainJob* job, TrainFlags* flags) {
   add_number_option(*cmd, "--epochs", job->train.epochs, ranges::kEpochs, "Passes over the corpus");
   add_number_option(*cmd, "--threads", job->train.threads, ranges::kThreads,
                     "Training threads (default: every core)");
+  add_number_option(*cmd, "--sync-scale", job->train.sync_scale, ranges::kSyncScale,
+                    "mpirun -np N: a sync sets a row to its last synced value plus this share "
+                    "of the N ranks' summed changes (0: 1/N, their average; 1: their sum; "
+                    "other than 1/N, each rank keeps a copy of the model)");
   cmd->add_option("--metrics", job->metrics, "Write the run's parameters and results as JSON");
   cmd->add_option("--checkpoint", job->checkpoint,
                   "Keep the whole training state here, written every --checkpoint-every, on "
