@@ -116,16 +116,8 @@ timed() {
               END { printf "%.2f %d\n", s, kb }' "$WORK/time.txt" >> "$WORK/$name.runs"
 }
 
-# quality VECTORS: prints "analogy_% ws353 semantic_% syntactic_% ws353_sim ws353_rel"
-quality() {
-  "$W2V" eval "$1" --analogies "$QUESTIONS" --similarity "$WORDSIM" "$WORDSIM_SIM" "$WORDSIM_REL" \
-    --restrict 30000 --json |
-    "$PY" -c 'import json, sys
-r = json.load(sys.stdin)
-a, s = r["analogies"], r["similarity"]
-print("%.2f %.3f %.2f %.2f %.3f %.3f" % (100 * a["total"]["accuracy"], s[0]["spearman"],
-      100 * a["semantic"]["accuracy"], 100 * a["syntactic"]["accuracy"], s[1]["spearman"], s[2]["spearman"]))'
-}
+# shellcheck source=scripts/lib/quality.sh
+source "$(dirname "$0")/lib/quality.sh"
 
 # eval_seconds VECTORS: the time w2v eval reports for all analogy questions
 eval_seconds() {
@@ -199,7 +191,7 @@ quality_cell() {
 }
 row() {  # NAME: "name seconds peak_kb|analogy|ws353|semantic|syntactic|sim|rel" ('|' between cells)
   local n=$1 q=$WORK/$1.quality
-  echo "$n $(column "$WORK/$n.runs" 1) $(column "$WORK/$n.runs" 2)|$(quality_cell "$n" 1 %.2f)|$(quality_cell "$n" 2 %.3f)|$(printf '%.2f|%.2f|%.3f|%.3f' "$(column "$q" 3)" "$(column "$q" 4)" "$(column "$q" 5)" "$(column "$q" 6)")"
+  echo "$n $(column "$WORK/$n.runs" 1) $(column "$WORK/$n.runs" 2)|$(quality_cell "$n" 1 %.2f)|$(quality_cell "$n" 4 %.3f)|$(printf '%.2f|%.2f|%.3f|%.3f' "$(column "$q" 2)" "$(column "$q" 3)" "$(column "$q" 5)" "$(column "$q" 6)")"
 }
 {
   for n in w2v-cos w2v-dot w2v-dot-plain w2v-cos-plain fasttext gensim word2vec.c; do

@@ -70,17 +70,8 @@ for alpha in sys.argv[4:]:
 EOF
 }
 
-# quality VECTORS: "analogy semantic syntactic ws353 sim rel"
-quality() {
-  "$W2V" eval "$1" --analogies "$EVAL_DIR/questions-words.txt" --similarity \
-    "$EVAL_DIR/EN-WS-353-ALL.txt" "$EVAL_DIR/EN-WS-353-SIM.txt" "$EVAL_DIR/EN-WS-353-REL.txt" \
-    --restrict 30000 --json |
-    "$PY" -c 'import json, sys
-r = json.load(sys.stdin)
-a, s = r["analogies"], r["similarity"]
-print("%.2f %.2f %.2f %.3f %.3f %.3f" % (100 * a["total"]["accuracy"], 100 * a["semantic"]["accuracy"],
-      100 * a["syntactic"]["accuracy"], s[0]["spearman"], s[1]["spearman"], s[2]["spearman"]))'
-}
+# shellcheck source=scripts/lib/quality.sh
+source "$(dirname "$0")/lib/quality.sh"
 
 echo "| seed | add-context | analogy % | semantic % | syntactic % | WS-353 | WS-353 sim | WS-353 rel |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|"

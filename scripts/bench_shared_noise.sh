@@ -52,16 +52,8 @@ PY=/usr/bin/python3
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/w2v-shared-noise.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-# quality VECTORS: "analogy semantic syntactic ws_all ws_sim ws_rel"
-quality() {
-  "$W2V" eval "$1" --analogies "$EVAL_DIR/questions-words.txt" --similarity "$EVAL_DIR/EN-WS-353-ALL.txt" \
-    "$EVAL_DIR/EN-WS-353-SIM.txt" "$EVAL_DIR/EN-WS-353-REL.txt" --restrict 30000 --json |
-    "$PY" -c 'import json, sys
-r = json.load(sys.stdin)
-a, s = r["analogies"], r["similarity"]
-print("%.2f %.2f %.2f %.3f %.3f %.3f" % (100 * a["total"]["accuracy"], 100 * a["semantic"]["accuracy"],
-      100 * a["syntactic"]["accuracy"], s[0]["spearman"], s[1]["spearman"], s[2]["spearman"]))'
-}
+# shellcheck source=scripts/lib/quality.sh
+source "$(dirname "$0")/lib/quality.sh"
 
 echo "corpus: $CORPUS, seeds 1-$SEEDS, $THREADS threads" >&2
 for ((seed = 1; seed <= SEEDS; seed++)); do
