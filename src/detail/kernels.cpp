@@ -83,9 +83,18 @@ inline void scale_row(float alpha, float* __restrict y, int dim) {
   for (int d = 0; d < dim; ++d) y[d] *= alpha;
 }
 
-inline void cap_norm(float* __restrict y, int dim, float max_norm) {
-  const float sq = dot(y, y, dim);
+// The norm limit for a row whose squared norm sq is known (from the pass that wrote it).
+inline void cap_known_norm(float* __restrict y, int dim, float sq, float max_norm) {
   if (sq > max_norm * max_norm) scale_row(max_norm / std::sqrt(sq), y, dim);
+}
+
+inline void cap_norm(float* __restrict y, int dim, float max_norm) {
+  cap_known_norm(y, dim, dot(y, y, dim), max_norm);
+}
+
+// Whether rows are held to a norm limit after each step: a cos setting.
+inline bool limits_norm(const MergeParams& merge) {
+  return merge.merge == Merge::kCos && merge.max_norm > 0.0f;
 }
 
 template <class T>
@@ -97,7 +106,7 @@ T* sized(std::vector<T>& v, std::size_t n) {
 }  // namespace
 
 void cap_row(float* row, int dim, const MergeParams& merge) {
-  if (merge.merge == Merge::kCos && merge.max_norm > 0.0f) cap_norm(row, dim, merge.max_norm);
+  if (limits_norm(merge)) cap_norm(row, dim, merge.max_norm);
 }
 
 float fast_exp(float x) { return exp_approx(x); }
@@ -106,7 +115,7 @@ float fast_log(float x) { return log_approx(x); }
 namespace {
 // The norm limit in double precision, for the references.
 void reference_cap(float* row, int dim, const MergeParams& merge) {
-  if (merge.merge != Merge::kCos || merge.max_norm <= 0.0f) return;
+  if (!limits_norm(merge)) return;
   const double max_norm = merge.max_norm;
   double sq = 0;
   for (int d = 0; d < dim; ++d) sq += double(row[d]) * row[d];
@@ -208,10 +217,6 @@ W2V_ALWAYS_INLINE void scale_add(float alpha, float beta, const float* __restric
   for (int d = 0; d < dim; ++d) y[d] = alpha * y[d] + beta * x[d];
 }
 
-W2V_ALWAYS_INLINE void cap_known_norm(float* __restrict y, int dim, float sq, float max_norm) {
-  if (sq > max_norm * max_norm) scale_row(max_norm / std::sqrt(sq), y, dim);
-}
-
 // Rows updated in place must be distinct: a row that repeats takes each of its steps from
 // the row before the step, which only a buffer gives.
 W2V_ALWAYS_INLINE bool any_repeat(float* const* rows, int k) {
@@ -233,7 +238,7 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
   if (m == 0) return nullptr;  // nothing to step (stats stay finite)
   const int mn = m * n;
   const bool cos = merge.merge == Merge::kCos;
-  const bool capped = cos && merge.max_norm > 0.0f;
+  const bool capped = limits_norm(merge);
   float* logits = sized(scratch.logits, mn);
   float* cosines = sized(scratch.cosines, mn);
   float* coef = sized(scratch.coefficients, mn);
@@ -380,7 +385,7 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
 W2V_ALWAYS_INLINE void apply_input_steps(float* const* in, int m, const float* steps,
                                          std::size_t step_stride, int dim,
                                          const MergeParams& merge) {
-  const bool capped = merge.merge == Merge::kCos && merge.max_norm > 0.0f;
+  const bool capped = limits_norm(merge);
   if (capped && !any_repeat(in, m)) {
     for (int i = 0; i < m; ++i) {
       const float sq = scale_add_norm(1.0f, 1.0f, steps + i * step_stride, in[i], dim);
