@@ -31,12 +31,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 USAGE="usage: scripts/bench.sh CORPUS [--runs N] [--seeds N] [--threads N] [--dim N] [--word2vec-c FILE] [--no-peers] [--extra] [--vocab-pass]"
-usage_error() { echo "bench.sh: $*" >&2; echo "$USAGE" >&2; exit 2; }
-# count OPTION VALUE: VALUE if it is a whole number of at least 1
-count() {
-  [[ ${2-} =~ ^[1-9][0-9]*$ ]] || usage_error "$1 takes a whole number of at least 1, got '${2-}'"
-  echo "$2"
-}
+# shellcheck source=scripts/lib/args.sh
+source "$(dirname "$0")/lib/args.sh"
 CORPUS=""; RUNS=3; SEEDS=1; THREADS=$(nproc); DIM=100; W2VC_SOURCE=""; PEERS=1; EXTRA=0; VOCAB_ONLY=0
 while [ $# -gt 0 ]; do
   case $1 in

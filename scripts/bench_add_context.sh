@@ -14,22 +14,26 @@
 # Environment: W2V (default build/w2v), EVAL_DIR (default data/eval). Needs python3-numpy.
 set -euo pipefail
 USAGE='usage: scripts/bench_add_context.sh CORPUS [--seeds N] [--threads N] [--alphas "A B ..."]'
-CORPUS=${1-}
-[ -f "$CORPUS" ] || { echo "$USAGE" >&2; exit 2; }
-shift
-SEEDS=3
-THREADS=$(nproc)
-ALPHAS="0 0.125 0.25 0.35 0.5 0.75 1"
+# shellcheck source=scripts/lib/args.sh
+source "$(dirname "$0")/lib/args.sh"
+CORPUS=""; SEEDS=3; THREADS=$(nproc); ALPHAS="0 0.125 0.25 0.35 0.5 0.75 1"
 while [ $# -gt 0 ]; do
   case $1 in
-    --seeds) SEEDS=${2-}; shift ;;
-    --threads) THREADS=${2-}; shift ;;
-    --alphas) ALPHAS=${2-}; shift ;;
-    *) echo "$USAGE" >&2; exit 2 ;;
+    --seeds) SEEDS=$(count "$1" "${2-}"); shift ;;
+    --threads) THREADS=$(count "$1" "${2-}"); shift ;;
+    --alphas) ALPHAS=${2-}; shift
+      for a in $ALPHAS; do
+        [[ $a =~ ^[0-9]+(\.[0-9]+)?$ ]] || usage_error "--alphas takes numbers of at least 0, got '$a'"
+      done
+      [ -n "${ALPHAS// /}" ] || usage_error "--alphas takes at least one number" ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
+    -*) usage_error "unknown option '$1'" ;;
+    *) [ -z "$CORPUS" ] || usage_error "one corpus only, got '$CORPUS' and '$1'"; CORPUS=$1 ;;
   esac
   shift
 done
-[[ $SEEDS =~ ^[1-9][0-9]*$ && $THREADS =~ ^[1-9][0-9]*$ ]] || { echo "$USAGE" >&2; exit 2; }
+# shellcheck disable=SC2016  # the quotes are inside double quotes: $CORPUS expands
+[ -f "$CORPUS" ] || usage_error "no corpus file${CORPUS:+ '$CORPUS'}"
 W2V=${W2V:-build/w2v}
 EVAL_DIR=${EVAL_DIR:-data/eval}
 PY=/usr/bin/python3

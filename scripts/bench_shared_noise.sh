@@ -20,11 +20,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 USAGE="usage: scripts/bench_shared_noise.sh CORPUS [--seeds N] [--threads N] [--only] [NAME=OPTIONS ...]"
-usage_error() { echo "bench_shared_noise.sh: $*" >&2; echo "$USAGE" >&2; exit 2; }
-count() {
-  [[ ${2-} =~ ^[1-9][0-9]*$ ]] || usage_error "$1 takes a whole number of at least 1, got '${2-}'"
-  echo "$2"
-}
+# shellcheck source=scripts/lib/args.sh
+source "$(dirname "$0")/lib/args.sh"
 CORPUS=""; SEEDS=5; THREADS=2; ONLY=0; NAMES=(); OPTIONS=()
 while [ $# -gt 0 ]; do
   case $1 in
