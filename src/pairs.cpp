@@ -30,17 +30,35 @@ void PairGenerator::add_targets(std::uint32_t observed) {
   // Hierarchical softmax alone has no context rows; `w2v pairs --negative 0` lists the
   // observed pairs alone.
   if (negative_ > 0 || tree_ == nullptr) out_.push_back(observed);
-  if (tree_ != nullptr) {
-    const std::uint32_t* nodes = tree_->nodes(observed);
-    const std::uint8_t* codes = tree_->codes(observed);
-    for (int l = 0, n = tree_->length(observed); l < n; ++l) {
-      (codes[l] == 0 ? out_ : negatives_).push_back(node_base_ + nodes[l]);
-    }
-  }
+  if (tree_ != nullptr) add_path(observed);
   for (int k = 0; k < negative_; ++k) {
     const std::uint32_t noise = draw_noise(observed);
     if (noise != kNone) negatives_.push_back(noise);
   }
+}
+
+void PairGenerator::add_path(std::uint32_t observed) {
+  // Each node is written to both lists and only the one its branch picks advances: the
+  // branches are coin tosses, and a branch on them was mispredicted half the time.
+  const std::uint32_t* nodes = tree_->nodes(observed);
+  const std::uint8_t* codes = tree_->codes(observed);
+  const auto n = static_cast<std::size_t>(tree_->length(observed));
+  const std::size_t positives = out_.size(), negatives = negatives_.size();
+  out_.resize(positives + n);
+  negatives_.resize(negatives + n);
+  std::uint32_t* to_positive = out_.data() + positives;
+  std::uint32_t* to_negative = negatives_.data() + negatives;
+  std::size_t left = 0, right = 0;
+  for (std::size_t l = 0; l < n; ++l) {
+    const std::uint32_t node = node_base_ + nodes[l];
+    to_positive[left] = node;
+    to_negative[right] = node;
+    const std::size_t code = codes[l];
+    left += 1 - code;
+    right += code;
+  }
+  out_.resize(positives + left);
+  negatives_.resize(negatives + right);
 }
 
 int PairGenerator::close_targets() {

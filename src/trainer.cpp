@@ -37,7 +37,8 @@ constexpr double kMinLrFraction = 1e-4;
 // 300k words kept the analogy score; every 1M words lost half a point.
 constexpr std::size_t kHotRows = 8192;
 // Hierarchical softmax: every word's path starts at the root, and the nodes near it are on
-// most paths, so they get copies too. Node rows are in descending count order.
+// most paths, so they get copies too, averaged at each sync rather than added (see
+// HotRows::Combine). Node rows are in descending count order.
 constexpr std::size_t kHotNodes = 1024;
 constexpr std::int64_t kMaxSyncWords = 250000;
 constexpr std::int64_t kMinSyncWords = 1000;
@@ -322,7 +323,8 @@ class Worker {
         dim_(static_cast<int>(run.model.words.stride())),
         learn_scale_(run.options.merge == Merge::kCos && !run.options.fixed_scale),
         hot_contexts_(run.model.contexts, thread > 0 ? kHotRows : 0),
-        hot_nodes_(run.model.nodes, thread > 0 ? kHotNodes : 0) {
+        hot_nodes_(run.model.nodes, thread > 0 ? kHotNodes : 0,
+                   detail::HotRows::Combine::kAverage) {
     const std::int64_t share = run.words_per_epoch / static_cast<std::int64_t>(run.counters.size());
     sync_every_ = std::clamp<std::int64_t>(share / 16, kMinSyncWords, kMaxSyncWords);
     if (run.resume != nullptr) restore(*run.resume);

@@ -83,6 +83,25 @@ TEST_SUITE("hot rows") {
     }
   }
 
+  TEST_CASE("an averaging sync sets a changed row to the mean of copy and shared row") {
+    Matrix shared = numbered(3);
+    HotRows hot(shared, 3, HotRows::Combine::kAverage);
+    const std::vector<float> before0 = row_of(shared.row(0)), before1 = row_of(shared.row(1));
+    for (std::size_t c = 0; c < kCols; ++c) {
+      hot.row(0)[c] += 1.0f;     // this thread
+      shared.row(0)[c] += 3.0f;  // another thread, same row
+      shared.row(1)[c] += 3.0f;  // another thread alone: this copy did not change
+    }
+    hot.sync(w2v::MergeParams{w2v::Merge::kDot});
+    for (std::size_t c = 0; c < kCols; ++c) {
+      CHECK(shared.row(0)[c] == doctest::Approx(before0[c] + 2.0f));
+      CHECK(shared.row(1)[c] == doctest::Approx(before1[c] + 3.0f));
+    }
+    for (std::uint32_t id = 0; id < 3; ++id) {
+      CHECK(row_of(hot.row(id)) == row_of(shared.row(id)));
+    }
+  }
+
   TEST_CASE("sync caps the length of the rows it changed, and only those") {
     Matrix shared = numbered(3);  // rows 1 and 2 are longer than 2
     HotRows hot(shared, 3);

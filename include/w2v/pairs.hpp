@@ -54,6 +54,8 @@ class PairGenerator {
   // Appends what predicting `observed` scores: the labelled-1 targets to out_, the
   // labelled-0 ones to negatives_.
   void add_targets(std::uint32_t observed);
+  // Appends the Huffman path of `observed`: branch 0 labelled 1, as word2vec.c does.
+  void add_path(std::uint32_t observed);
   // Appends negatives_ to out_; returns the positives, which out_ held before.
   int close_targets();
 

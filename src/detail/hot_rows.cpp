@@ -14,9 +14,10 @@ void copy_row(float* __restrict to, const float* __restrict from, std::size_t n)
 
 }  // namespace
 
-HotRows::HotRows(Matrix& shared, std::size_t count)
+HotRows::HotRows(Matrix& shared, std::size_t count, Combine combine)
     : shared_(&shared),
       count_(std::min(count, shared.rows())),
+      combine_(combine),
       local_(count_, shared.cols()),
       base_(count_, shared.cols()) {
   for (std::size_t id = 0; id < count_; ++id) {
@@ -34,7 +35,11 @@ void HotRows::sync(const MergeParams& merge) {
     // A shared row this thread left alone is not written, so the other threads' caches
     // keep it.
     if (std::memcmp(l, b, n * sizeof(float)) != 0) {
-      for (std::size_t d = 0; d < n; ++d) s[d] += l[d] - b[d];
+      if (combine_ == Combine::kAverage) {
+        for (std::size_t d = 0; d < n; ++d) s[d] = 0.5f * (s[d] + l[d]);
+      } else {
+        for (std::size_t d = 0; d < n; ++d) s[d] += l[d] - b[d];
+      }
       cap_row(s, static_cast<int>(n), merge);
     }
     copy_row(l, s, n);
