@@ -209,13 +209,22 @@ W2V_ALWAYS_INLINE float scale_add_norm(float alpha, float beta, const float* x, 
   }
   return sum_lanes(sq);
 }
-#pragma GCC diagnostic pop
 
-W2V_ALWAYS_INLINE void scale_add(float alpha, float beta, const float* __restrict x,
-                                 float* __restrict y, int dim) {
-#pragma omp simd aligned(x, y : 64)
-  for (int d = 0; d < dim; ++d) y[d] = alpha * y[d] + beta * x[d];
+// y = alpha x + sum_k coefs[k x stride] rows[k] in one pass over y (x may be y), adding
+// the rows in order as alpha x and then one axpy per row would; returns y.y afterwards, as
+// scale_add_norm does. Passing y once instead of once per row halves the loads and stores.
+W2V_ALWAYS_INLINE float scale_add_rows(float alpha, const float* x, float* y, float* const* rows,
+                                       int count, const float* coefs, int stride, int dim) {
+  Lanes sq = {};
+  for (int d = 0; d < dim; d += kLanes) {
+    Lanes v = alpha * load_lanes(x + d);
+    for (int k = 0; k < count; ++k) v += coefs[k * stride] * load_lanes(rows[k] + d);
+    store_lanes(y + d, v);
+    sq += v * v;
+  }
+  return sum_lanes(sq);
 }
+#pragma GCC diagnostic pop
 
 // Rows updated in place must be distinct: a row that repeats takes each of its steps from
 // the row before the step, which only a buffer gives.
@@ -334,42 +343,26 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
 
   // delta_i = sum_j coef_ij out_j - shrink_i in_i, from the rows before the step.
   for (int i = 0; i < m; ++i) {
-    float* __restrict di = delta + static_cast<std::size_t>(i) * dim;
-    const float* __restrict xi = in[i];
     const float sh = cos ? -in_shrink[i] : 0.0f;
-#pragma omp simd aligned(di, xi : 64)
-    for (int d = 0; d < dim; ++d) di[d] = sh * xi[d];
-    for (int j = 0; j < n; ++j) axpy(coef[i * n + j], out[j], di, dim);
+    scale_add_rows(sh, in[i], delta + static_cast<std::size_t>(i) * dim, out, n, coef + i * n, 1,
+                   dim);
   }
   if (!cos) {
-    // Plain sums of the input rows, which this step has not changed yet.
-    for (int j = 0; j < n; ++j) {
-      for (int i = 0; i < m; ++i) axpy(coef[i * n + j], in[i], out[j], dim);
-    }
+    // Plain sums of the input rows, which this step has not changed yet. A repeated output
+    // row takes its steps one after the other, each pass reading the last one's result.
+    for (int j = 0; j < n; ++j) scale_add_rows(1.0f, out[j], out[j], in, m, coef + j, n, dim);
   } else if (!any_repeat(out, n)) {
-    // out_j = (1 - shrink_j) out_j + sum_i coef_ij in_i in place, its norm from the last pass.
+    // out_j = (1 - shrink_j) out_j + sum_i coef_ij in_i in place, its norm from the same pass.
     for (int j = 0; j < n; ++j) {
-      float* oj = out[j];
-      const float keep = 1.0f - out_shrink[j];
-      float sq;
-      if (m == 1) {
-        sq = scale_add_norm(keep, coef[j], in[0], oj, dim);
-      } else {
-        scale_add(keep, coef[j], in[0], oj, dim);
-        for (int i = 1; i + 1 < m; ++i) axpy(coef[i * n + j], in[i], oj, dim);
-        sq = scale_add_norm(1.0f, coef[(m - 1) * n + j], in[m - 1], oj, dim);
-      }
-      if (capped) cap_known_norm(oj, dim, sq, merge.max_norm);
+      const float sq =
+          scale_add_rows(1.0f - out_shrink[j], out[j], out[j], in, m, coef + j, n, dim);
+      if (capped) cap_known_norm(out[j], dim, sq, merge.max_norm);
     }
   } else {
     float* out_delta = scratch.out_delta(n, dim);
     for (int j = 0; j < n; ++j) {
-      float* __restrict dj = out_delta + static_cast<std::size_t>(j) * dim;
-      const float* __restrict oj = out[j];
-      const float sh = -out_shrink[j];
-#pragma omp simd aligned(dj, oj : 64)
-      for (int d = 0; d < dim; ++d) dj[d] = sh * oj[d];
-      for (int i = 0; i < m; ++i) axpy(coef[i * n + j], in[i], dj, dim);
+      scale_add_rows(-out_shrink[j], out[j], out_delta + static_cast<std::size_t>(j) * dim, in, m,
+                     coef + j, n, dim);
     }
     for (int j = 0; j < n; ++j)
       axpy(1.0f, out_delta + static_cast<std::size_t>(j) * dim, out[j], dim);
