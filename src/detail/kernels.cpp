@@ -408,10 +408,7 @@ void train_pooled_block(float* const* in, int m, bool mean, float* const* out, i
   if (m == 0) return;
   float* h = scratch.pooled(dim);
   const float weight = mean ? 1.0f / static_cast<float>(m) : 1.0f;
-  const float* __restrict first = in[0];
-#pragma omp simd aligned(h, first : 64)
-  for (int d = 0; d < dim; ++d) h[d] = weight * first[d];
-  for (int i = 1; i < m; ++i) axpy(weight, in[i], h, dim);
+  scale_add_rows(weight, in[0], h, in + 1, m - 1, &weight, 0, dim);
   // h is a scratch row: no norm limit applies to it, and its step goes to every input row.
   float* const pooled[] = {h};
   const float* step = step_outputs(pooled, 1, out, n, positives, dim, lr, merge, scratch, stats);
