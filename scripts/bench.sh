@@ -6,7 +6,7 @@
 # Spearman on WordSim-353 and on its similarity and relatedness halves).
 #
 # Usage: scripts/bench.sh CORPUS [--runs N] [--seeds N] [--threads N] [--dim N]
-#                         [--word2vec-c FILE] [--no-peers] [--extra] [--vocab-pass]
+#                         [--word2vec-c FILE] [--no-peers] [--only LIST] [--extra] [--vocab-pass]
 #   CORPUS           a text file, e.g. corpus.txt from ../shared/corpus/build-corpus.sh
 #   --runs N         runs per configuration and seed (default 3)
 #   --seeds N        each w2v configuration runs with --seed 1..N (default 1); each peer
@@ -21,6 +21,8 @@
 #                    after its first epoch; the script runs it with the fix: `eof = 0;`
 #                    where each thread starts a new epoch (it stops if it cannot add it)
 #   --no-peers       skip fastText and gensim
+#   --only LIST      only these rows, comma-separated, of: w2v-cos w2v-dot w2v-dot-plain
+#                    w2v-cos-plain fasttext gensim word2vec.c (a long study in parts)
 #   --extra          also: 1-thread vs all-thread scaling, dim 300 / window 10, vocabulary pass
 #   --vocab-pass     only the vocabulary pass, 1 thread and all threads (3 minutes on the full corpus)
 # The w2v rows: cos and dot merges, and both on the one-pair path (-plain: --batch-negatives
@@ -30,10 +32,12 @@
 # for word2vec.c.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-USAGE="usage: scripts/bench.sh CORPUS [--runs N] [--seeds N] [--threads N] [--dim N] [--word2vec-c FILE] [--no-peers] [--extra] [--vocab-pass]"
+# shellcheck disable=SC2034  # read by usage_error, from lib/args.sh
+USAGE="usage: scripts/bench.sh CORPUS [--runs N] [--seeds N] [--threads N] [--dim N] [--word2vec-c FILE] [--no-peers] [--only LIST] [--extra] [--vocab-pass]"
 # shellcheck source=scripts/lib/args.sh
 source "$(dirname "$0")/lib/args.sh"
 CORPUS=""; RUNS=3; SEEDS=1; THREADS=$(nproc); DIM=100; W2VC_SOURCE=""; PEERS=1; EXTRA=0; VOCAB_ONLY=0
+ROWS="w2v-cos w2v-dot w2v-dot-plain w2v-cos-plain fasttext gensim word2vec.c"; ONLY=""
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) RUNS=$(count "$1" "${2-}"); shift ;;
@@ -43,6 +47,9 @@ while [ $# -gt 0 ]; do
     --word2vec-c) [ -f "${2-}" ] || usage_error "--word2vec-c takes word2vec.c's source file, got '${2-}'"
       W2VC_SOURCE=$2; shift ;;
     --no-peers) PEERS=0 ;;
+    --only) ONLY=" ${2-} "; ONLY=${ONLY//,/ }; shift
+      for n in $ONLY; do [[ " $ROWS " == *" $n "* ]] || usage_error "--only: no row '$n' (rows: $ROWS)"; done
+      [ -n "${ONLY// /}" ] || usage_error "--only takes a comma-separated list of rows" ;;
     --extra) EXTRA=1 ;;
     --vocab-pass) VOCAB_ONLY=1 ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
@@ -51,6 +58,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+if [[ $ONLY == *" word2vec.c "* && -z $W2VC_SOURCE ]]; then usage_error "--only word2vec.c needs --word2vec-c FILE"; fi
 # shellcheck disable=SC2016  # the quotes are inside double quotes: $CORPUS expands
 [ -f "$CORPUS" ] || usage_error "no corpus file${CORPUS:+ '$CORPUS'}"
 W2V=${W2V:-build/w2v}
@@ -130,6 +138,7 @@ spread() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi 
 # have none there, so their runs simply repeat)
 bench() {
   local name=$1 vec=$2 cmd=$3 r seed label
+  if [ -n "$ONLY" ] && [[ $ONLY != *" $name "* ]]; then return 0; fi
   for ((r = 1; r <= RUNS; r++)); do
     for ((seed = 1; seed <= SEEDS; seed++)); do
       label="run $r, seed $seed"
@@ -190,8 +199,8 @@ row() {  # NAME: "name seconds peak_kb|analogy|ws353|semantic|syntactic|sim|rel"
   echo "$n $(column "$WORK/$n.runs" 1) $(column "$WORK/$n.runs" 2)|$(quality_cell "$n" 1 %.2f)|$(quality_cell "$n" 4 %.3f)|$(printf '%.2f|%.2f|%.3f|%.3f' "$(column "$q" 2)" "$(column "$q" 3)" "$(column "$q" 5)" "$(column "$q" 6)")"
 }
 {
-  for n in w2v-cos w2v-dot w2v-dot-plain w2v-cos-plain fasttext gensim word2vec.c; do
-    [ -f "$WORK/$n.runs" ] && row $n
+  for n in $ROWS; do
+    [ -f "$WORK/$n.runs" ] && row "$n"
   done
 } > "$WORK/table"
 ft=$(awk '$1 == "fasttext" { print $2 }' "$WORK/table")
