@@ -198,23 +198,13 @@ W2V_ALWAYS_INLINE float dot_and_norm(const float* a, const float* b, int dim, fl
   return sum_lanes(ab);
 }
 
-// y = alpha y + beta x, returning y.y afterwards (summed as dot() sums, so that a limit
-// checked on it agrees with cap_norm) without a second pass over y.
-W2V_ALWAYS_INLINE float scale_add_norm(float alpha, float beta, const float* x, float* y, int dim) {
-  Lanes sq = {};
-  for (int d = 0; d < dim; d += kLanes) {
-    const Lanes v = alpha * load_lanes(y + d) + beta * load_lanes(x + d);
-    store_lanes(y + d, v);
-    sq += v * v;
-  }
-  return sum_lanes(sq);
-}
-
 // y = alpha x + sum_k coefs[k x stride] rows[k] in one pass over y (x may be y), adding
-// the rows in order as alpha x and then one axpy per row would; returns y.y afterwards, as
-// scale_add_norm does. Passing y once instead of once per row halves the loads and stores.
-W2V_ALWAYS_INLINE float scale_add_rows(float alpha, const float* x, float* y, float* const* rows,
-                                       int count, const float* coefs, int stride, int dim) {
+// the rows in order as alpha x and then one axpy per row would. Returns y.y afterwards,
+// summed as dot() sums, so that a norm limit checked on it agrees with cap_norm. Passing y
+// once instead of once per row halves the loads and stores.
+W2V_ALWAYS_INLINE float scale_add_rows(float alpha, const float* x, float* y,
+                                       const float* const* rows, int count, const float* coefs,
+                                       int stride, int dim) {
   Lanes sq = {};
   for (int d = 0; d < dim; d += kLanes) {
     Lanes v = alpha * load_lanes(x + d);
@@ -381,7 +371,9 @@ W2V_ALWAYS_INLINE void apply_input_steps(float* const* in, int m, const float* s
   const bool capped = limits_norm(merge);
   if (capped && !any_repeat(in, m)) {
     for (int i = 0; i < m; ++i) {
-      const float sq = scale_add_norm(1.0f, 1.0f, steps + i * step_stride, in[i], dim);
+      const float* const step[] = {steps + i * step_stride};
+      const float one = 1.0f;
+      const float sq = scale_add_rows(1.0f, in[i], in[i], step, 1, &one, 0, dim);
       cap_known_norm(in[i], dim, sq, merge.max_norm);
     }
     return;
