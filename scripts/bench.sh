@@ -52,15 +52,14 @@ while [ $# -gt 0 ]; do
       [ -n "${ONLY// /}" ] || usage_error "--only takes a comma-separated list of rows" ;;
     --extra) EXTRA=1 ;;
     --vocab-pass) VOCAB_ONLY=1 ;;
-    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
+    -h|--help) help_text; exit 0 ;;
     -*) usage_error "unknown option '$1'" ;;
     *) CORPUS=$1 ;;
   esac
   shift
 done
 if [[ $ONLY == *" word2vec.c "* && -z $W2VC_SOURCE ]]; then usage_error "--only word2vec.c needs --word2vec-c FILE"; fi
-# shellcheck disable=SC2016  # the quotes are inside double quotes: $CORPUS expands
-[ -f "$CORPUS" ] || usage_error "no corpus file${CORPUS:+ '$CORPUS'}"
+check_corpus "$CORPUS"
 W2V=${W2V:-build/w2v}
 EVAL_DIR=${EVAL_DIR:-data/eval}
 QUESTIONS=$EVAL_DIR/questions-words.txt

@@ -26,14 +26,13 @@ while [ $# -gt 0 ]; do
         [[ $a =~ ^[0-9]+(\.[0-9]+)?$ ]] || usage_error "--alphas takes numbers of at least 0, got '$a'"
       done
       [ -n "${ALPHAS// /}" ] || usage_error "--alphas takes at least one number" ;;
-    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
+    -h|--help) help_text; exit 0 ;;
     -*) usage_error "unknown option '$1'" ;;
-    *) [ -z "$CORPUS" ] || usage_error "one corpus only, got '$CORPUS' and '$1'"; CORPUS=$1 ;;
+    *) CORPUS=$(one_corpus "$CORPUS" "$1") ;;
   esac
   shift
 done
-# shellcheck disable=SC2016  # the quotes are inside double quotes: $CORPUS expands
-[ -f "$CORPUS" ] || usage_error "no corpus file${CORPUS:+ '$CORPUS'}"
+check_corpus "$CORPUS"
 W2V=${W2V:-build/w2v}
 EVAL_DIR=${EVAL_DIR:-data/eval}
 PY=/usr/bin/python3

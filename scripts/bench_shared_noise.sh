@@ -28,15 +28,14 @@ while [ $# -gt 0 ]; do
     --seeds) SEEDS=$(count "$1" "${2-}"); shift ;;
     --threads) THREADS=$(count "$1" "${2-}"); shift ;;
     --only) ONLY=1 ;;
-    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
+    -h|--help) help_text; exit 0 ;;
     -*) usage_error "unknown option '$1'" ;;
     *=*) NAMES+=("${1%%=*}"); OPTIONS+=("${1#*=}") ;;
-    *) [ -z "$CORPUS" ] || usage_error "one corpus only, got '$CORPUS' and '$1'"; CORPUS=$1 ;;
+    *) CORPUS=$(one_corpus "$CORPUS" "$1") ;;
   esac
   shift
 done
-# shellcheck disable=SC2016  # the quotes are inside double quotes: $CORPUS expands
-[ -f "$CORPUS" ] || usage_error "no corpus file${CORPUS:+ '$CORPUS'}"
+check_corpus "$CORPUS"
 if [ "$ONLY" = 0 ]; then
   NAMES=(cos cos-plain dot dot-plain "${NAMES[@]}")
   OPTIONS=("--merge cos" "--merge cos --batch-negatives off" "--merge dot"
