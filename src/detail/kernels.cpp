@@ -63,14 +63,40 @@ inline float log_approx(float x) {
 // hence every result, is the same whatever vector width the build targets.
 constexpr int kLanes = 16;
 
+// The steps below are inlined into each ISA clone of the kernels that call them.
+#define W2V_ALWAYS_INLINE inline __attribute__((always_inline))
+
+// kLanes floats as one value: GCC's vector extension makes each clone use its widest
+// registers for the lane-wise sums (left alone, GCC keeps fused loops' sums scalar).
+typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
+// Lanes never cross a call (the helpers are inlined), so the warning about its ABI is moot.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+W2V_ALWAYS_INLINE Lanes load_lanes(const float* p) {
+  Lanes v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+W2V_ALWAYS_INLINE void store_lanes(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
+
+// The lanes summed by halves (lane k + lane k + w, w = 8, 4, 2, 1): four dependent adds
+// instead of fifteen, in an order every vector width follows.
+W2V_ALWAYS_INLINE float sum_lanes(Lanes v) {
+  typedef float Half __attribute__((vector_size(kLanes / 2 * sizeof(float))));
+  typedef float Quarter __attribute__((vector_size(kLanes / 4 * sizeof(float))));
+  const Half h = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) +
+                 __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+  const Quarter q =
+      __builtin_shufflevector(h, h, 0, 1, 2, 3) + __builtin_shufflevector(h, h, 4, 5, 6, 7);
+  return (q[0] + q[2]) + (q[1] + q[3]);
+}
+
 inline float dot(const float* __restrict a, const float* __restrict b, int dim) {
-  float acc[kLanes] = {};
-  for (int d = 0; d < dim; d += kLanes) {
-    for (int k = 0; k < kLanes; ++k) acc[k] += a[d + k] * b[d + k];
-  }
-  float s = 0.0f;
-  for (int k = 0; k < kLanes; ++k) s += acc[k];
-  return s;
+  Lanes acc = {};
+  for (int d = 0; d < dim; d += kLanes) acc += load_lanes(a + d) * load_lanes(b + d);
+  return sum_lanes(acc);
 }
 
 inline void axpy(float alpha, const float* __restrict x, float* __restrict y, int dim) {
@@ -161,31 +187,6 @@ float* BlockScratch::pooled(int dim) { return aligned_rows(pooled_storage, 1, di
 
 namespace {
 
-// The steps below are inlined into each ISA clone of the kernels that call them.
-#define W2V_ALWAYS_INLINE inline __attribute__((always_inline))
-
-// kLanes floats as one value: GCC's vector extension makes each clone use its widest
-// registers, with dot()'s lane-wise sums (left alone, GCC keeps these loops' sums scalar).
-typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
-// Lanes never cross a call (the helpers are inlined), so the warning about its ABI is moot.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpsabi"
-
-W2V_ALWAYS_INLINE Lanes load_lanes(const float* p) {
-  Lanes v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-W2V_ALWAYS_INLINE void store_lanes(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
-
-// Lane sums in dot()'s order.
-W2V_ALWAYS_INLINE float sum_lanes(Lanes v) {
-  float s = 0.0f;
-  for (int k = 0; k < kLanes; ++k) s += v[k];
-  return s;
-}
-
 // a.b, with b.b from the same pass over b; both summed as dot() sums.
 W2V_ALWAYS_INLINE float dot_and_norm(const float* a, const float* b, int dim, float& bb) {
   Lanes ab = {}, sq = {};
@@ -233,15 +234,19 @@ W2V_ALWAYS_INLINE bool any_repeat(float* const* rows, int k) {
 // or m is 0; then nothing changed.
 W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out, int n,
                                       int positives, int dim, float lr, const MergeParams& merge,
-                                      BlockScratch& scratch, BlockStats& stats) {
+                                      BlockScratch& scratch, BlockStats& stats,
+                                      const float* in_sq = nullptr) {
   if (m == 0) return nullptr;  // nothing to step (stats stay finite)
   const int mn = m * n;
+  // The sigmoid and loss loop runs over whole vectors: padding pairs with the largest logit
+  // and label 1 add exactly 0 to the loss and to the gradients.
+  const int padded = (mn + kLanes - 1) / kLanes * kLanes;
   const bool cos = merge.merge == Merge::kCos;
   const bool capped = limits_norm(merge);
-  float* logits = sized(scratch.logits, mn);
+  float* logits = sized(scratch.logits, padded);
   float* cosines = sized(scratch.cosines, mn);
-  float* coef = sized(scratch.coefficients, mn);
-  float* labels = sized(scratch.labels, mn);
+  float* coef = sized(scratch.coefficients, padded);
+  float* labels = sized(scratch.labels, padded);
   float* in_inv = sized(scratch.in_inverse_norm, m);
   float* out_inv = sized(scratch.out_inverse_norm, n);
   float* in_shrink = sized(scratch.in_shrink, m);
@@ -250,11 +255,19 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
   for (int i = 0; i < m; ++i) {
     for (int j = 0; j < n; ++j) labels[i * n + j] = j < positives ? 1.0f : 0.0f;
   }
+  // With one input row, an output row's norm after its step follows from its norm, its dot
+  // with the input and the input's norm: the norm limit then needs no second pass.
+  const bool cap_ahead = capped && m == 1;
+  float* out_sq = sized(scratch.out_norm_sq, n);
+  float* first_dots = sized(scratch.first_dots, n);
+  float first_sq = 0.0f;
   if (cos) {
     // Norms once per row, not once per pair; the output rows' in the first row's pass.
     for (int j = 0; j < n; ++j) {
       float sq;
       logits[j] = dot_and_norm(in[0], out[j], dim, sq);
+      out_sq[j] = sq;
+      first_dots[j] = logits[j];
       out_inv[j] = 1.0f / std::sqrt(std::max(sq, static_cast<float>(kNormFloor)));
       out_shrink[j] = sq > static_cast<float>(kNormFloor) ? 1.0f : 0.0f;
     }
@@ -262,7 +275,8 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
       for (int j = 0; j < n; ++j) logits[i * n + j] = dot(in[i], out[j], dim);
     }
     for (int i = 0; i < m; ++i) {
-      const float sq = dot(in[i], in[i], dim);
+      const float sq = in_sq != nullptr ? in_sq[i] : dot(in[i], in[i], dim);
+      if (i == 0) first_sq = sq;
       in_inv[i] = 1.0f / std::sqrt(std::max(sq, static_cast<float>(kNormFloor)));
       in_shrink[i] = sq > static_cast<float>(kNormFloor) ? 1.0f : 0.0f;
     }
@@ -285,11 +299,15 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
     stats.finite = false;
     return nullptr;
   }
+  for (int k = mn; k < padded; ++k) {
+    logits[k] = kMaxLogit;
+    labels[k] = 1.0f;
+  }
 
   // coef = y - sigmoid(s), the log-likelihood gradient with respect to the logit.
   float loss = 0.0f;
 #pragma omp simd reduction(+ : loss)
-  for (int k = 0; k < mn; ++k) {
+  for (int k = 0; k < padded; ++k) {
     const float s = std::min(std::max(logits[k], kMinLogit), kMaxLogit);
     const float e = exp_approx(-s);
     const float y = labels[k];
@@ -341,6 +359,16 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
     // Plain sums of the input rows, which this step has not changed yet. A repeated output
     // row takes its steps one after the other, each pass reading the last one's result.
     for (int j = 0; j < n; ++j) scale_add_rows(1.0f, out[j], out[j], in, m, coef + j, n, dim);
+  } else if (cap_ahead && !any_repeat(out, n)) {
+    // |k out + c in|^2 = k^2 |out|^2 + 2 k c out.in + c^2 |in|^2, and the limit scales both terms.
+    const float max_sq = merge.max_norm * merge.max_norm;
+    for (int j = 0; j < n; ++j) {
+      const float keep = 1.0f - out_shrink[j], c = coef[j];
+      const float sq = keep * keep * out_sq[j] + 2.0f * keep * c * first_dots[j] + c * c * first_sq;
+      const float f = sq > max_sq ? merge.max_norm / std::sqrt(sq) : 1.0f;
+      const float fc = f * c;
+      scale_add_rows(f * keep, out[j], out[j], in, 1, &fc, 0, dim);
+    }
   } else if (!any_repeat(out, n)) {
     // out_j = (1 - shrink_j) out_j + sum_i coef_ij in_i in place, its norm from the same pass.
     for (int j = 0; j < n; ++j) {
@@ -400,10 +428,11 @@ void train_pooled_block(float* const* in, int m, bool mean, float* const* out, i
   if (m == 0) return;
   float* h = scratch.pooled(dim);
   const float weight = mean ? 1.0f / static_cast<float>(m) : 1.0f;
-  scale_add_rows(weight, in[0], h, in + 1, m - 1, &weight, 0, dim);
+  const float h_sq = scale_add_rows(weight, in[0], h, in + 1, m - 1, &weight, 0, dim);
   // h is a scratch row: no norm limit applies to it, and its step goes to every input row.
   float* const pooled[] = {h};
-  const float* step = step_outputs(pooled, 1, out, n, positives, dim, lr, merge, scratch, stats);
+  const float* step =
+      step_outputs(pooled, 1, out, n, positives, dim, lr, merge, scratch, stats, &h_sq);
   if (step != nullptr) apply_input_steps(in, m, step, 0, dim, merge);
 }
 

@@ -20,6 +20,7 @@ struct BlockStats {
 struct BlockScratch {
   std::vector<float> logits, cosines, coefficients, labels;
   std::vector<float> in_inverse_norm, out_inverse_norm, in_shrink, out_shrink, in_pull, out_pull;
+  std::vector<float> out_norm_sq, first_dots;
   std::vector<float> delta_storage, out_delta_storage, pooled_storage;
   float* delta(int m, int dim);  // m rows of dim floats, 64-byte aligned
   float* out_delta(int n, int dim);
