@@ -56,6 +56,11 @@ class PairGenerator {
   void add_targets(std::uint32_t observed);
   // Appends the Huffman path of `observed`: branch 0 labelled 1, as word2vec.c does.
   void add_path(std::uint32_t observed);
+  // Starts fetching a word's path, which the next centre word reads.
+  void prefetch_path(std::uint32_t w) const {
+    __builtin_prefetch(tree_->nodes(w));
+    __builtin_prefetch(tree_->codes(w));
+  }
   // Appends negatives_ to out_; returns the positives, which out_ held before.
   int close_targets();
 
@@ -90,6 +95,7 @@ void PairGenerator::sentence(const std::uint32_t* ids, std::size_t size, OnBlock
     const std::ptrdiff_t hi = i + b + 1 > len ? len : i + b + 1;
     if (hi - lo < 2) continue;
     const std::uint32_t center = kept_[i];
+    if (tree_ != nullptr && i + 1 < len) prefetch_path(kept_[i + 1]);
     if (cbow_ || (batch_ && side_ == InputSide::kContext)) {
       // The window's context words against the centre's targets: pooled into one input
       // (CBOW), or each an input of its own sharing the noise words (HogBatch).

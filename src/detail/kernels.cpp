@@ -243,14 +243,14 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
   const int padded = (mn + kLanes - 1) / kLanes * kLanes;
   const bool cos = merge.merge == Merge::kCos;
   const bool capped = limits_norm(merge);
-  float* logits = sized(scratch.logits, padded);
-  float* cosines = sized(scratch.cosines, mn);
-  float* coef = sized(scratch.coefficients, padded);
-  float* labels = sized(scratch.labels, padded);
-  float* in_inv = sized(scratch.in_inverse_norm, m);
-  float* out_inv = sized(scratch.out_inverse_norm, n);
-  float* in_shrink = sized(scratch.in_shrink, m);
-  float* out_shrink = sized(scratch.out_shrink, n);
+  float* __restrict logits = sized(scratch.logits, padded);
+  float* __restrict cosines = sized(scratch.cosines, mn);
+  float* __restrict coef = sized(scratch.coefficients, padded);
+  float* __restrict labels = sized(scratch.labels, padded);
+  float* __restrict in_inv = sized(scratch.in_inverse_norm, m);
+  float* __restrict out_inv = sized(scratch.out_inverse_norm, n);
+  float* __restrict in_shrink = sized(scratch.in_shrink, m);
+  float* __restrict out_shrink = sized(scratch.out_shrink, n);
 
   for (int i = 0; i < m; ++i) {
     for (int j = 0; j < n; ++j) labels[i * n + j] = j < positives ? 1.0f : 0.0f;
@@ -258,8 +258,8 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
   // With one input row, an output row's norm after its step follows from its norm, its dot
   // with the input and the input's norm: the norm limit then needs no second pass.
   const bool cap_ahead = capped && m == 1;
-  float* out_sq = sized(scratch.out_norm_sq, n);
-  float* first_dots = sized(scratch.first_dots, n);
+  float* __restrict out_sq = sized(scratch.out_norm_sq, n);
+  float* __restrict first_dots = sized(scratch.first_dots, n);
   float first_sq = 0.0f;
   if (cos) {
     // Norms once per row, not once per pair; the output rows' in the first row's pass.
@@ -268,8 +268,10 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
       logits[j] = dot_and_norm(in[0], out[j], dim, sq);
       out_sq[j] = sq;
       first_dots[j] = logits[j];
-      out_inv[j] = 1.0f / std::sqrt(std::max(sq, static_cast<float>(kNormFloor)));
-      out_shrink[j] = sq > static_cast<float>(kNormFloor) ? 1.0f : 0.0f;
+    }
+    for (int j = 0; j < n; ++j) {
+      out_inv[j] = 1.0f / std::sqrt(std::max(out_sq[j], static_cast<float>(kNormFloor)));
+      out_shrink[j] = out_sq[j] > static_cast<float>(kNormFloor) ? 1.0f : 0.0f;
     }
     for (int i = 1; i < m; ++i) {
       for (int j = 0; j < n; ++j) logits[i * n + j] = dot(in[i], out[j], dim);
@@ -330,8 +332,8 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
     // shrink of the row itself.
     for (int i = 0; i < m; ++i) in_shrink[i] *= in_inv[i] * in_inv[i];
     for (int j = 0; j < n; ++j) out_shrink[j] *= out_inv[j] * out_inv[j];
-    float* ip = sized(scratch.in_pull, m);
-    float* op = sized(scratch.out_pull, n);
+    float* __restrict ip = sized(scratch.in_pull, m);
+    float* __restrict op = sized(scratch.out_pull, n);
     for (int i = 0; i < m; ++i) ip[i] = 0.0f;
     for (int j = 0; j < n; ++j) op[j] = 0.0f;
     for (int i = 0; i < m; ++i) {
@@ -362,12 +364,17 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
   } else if (cap_ahead && !any_repeat(out, n)) {
     // |k out + c in|^2 = k^2 |out|^2 + 2 k c out.in + c^2 |in|^2, and the limit scales both terms.
     const float max_sq = merge.max_norm * merge.max_norm;
+    // The factors first, in a loop of their own, so that the square roots are vectorized;
+    // out_shrink then holds each row's own factor.
     for (int j = 0; j < n; ++j) {
-      const float keep = 1.0f - out_shrink[j], c = coef[j];
-      const float sq = keep * keep * out_sq[j] + 2.0f * keep * c * first_dots[j] + c * c * first_sq;
+      const float k = 1.0f - out_shrink[j], c = coef[j];
+      const float sq = k * k * out_sq[j] + 2.0f * k * c * first_dots[j] + c * c * first_sq;
       const float f = sq > max_sq ? merge.max_norm / std::sqrt(sq) : 1.0f;
-      const float fc = f * c;
-      scale_add_rows(f * keep, out[j], out[j], in, 1, &fc, 0, dim);
+      out_shrink[j] = f * k;
+      coef[j] = f * c;
+    }
+    for (int j = 0; j < n; ++j) {
+      scale_add_rows(out_shrink[j], out[j], out[j], in, 1, coef + j, 0, dim);
     }
   } else if (!any_repeat(out, n)) {
     // out_j = (1 - shrink_j) out_j + sum_i coef_ij in_i in place, its norm from the same pass.
