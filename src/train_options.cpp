@@ -37,9 +37,11 @@ Loss parse_loss(const std::string& name) {
 
 const char* loss_name(Loss loss) { return loss == Loss::kNegativeSampling ? "ns" : "hs"; }
 
-double default_lr(Architecture model, Merge merge) {
-  return model == Architecture::kCbow && merge == Merge::kDot ? kCbowLr : kSkipgramLr;
+double default_lr(Architecture model) {
+  return model == Architecture::kCbow ? kCbowLr : kSkipgramLr;
 }
+
+bool default_cbow_mean(Merge merge) { return merge == Merge::kDot; }
 
 Merge default_merge(Loss loss) {
   return loss == Loss::kHierarchicalSoftmax ? Merge::kDot : Merge::kCos;

@@ -371,19 +371,21 @@ TEST_SUITE("cli") {
     CHECK(w2v::test::lines(read_file(dir.file("v.txt")))[0] == std::to_string(vocab_size) + " 6");
   }
 
-  TEST_CASE("train: the model's defaults for --lr and --merge, unless given") {
+  TEST_CASE("train: the model's defaults for --lr, --merge and --cbow-mean, unless given") {
     TempDir dir;
     write_file(dir.file("corpus.txt"), w2v::test::planted_corpus(200, 2));
     struct Case {
-      std::string args, expected;  // model loss merge lr
+      std::string args, expected;  // model loss merge lr cbow_mean
     };
     for (const Case& c :
-         {Case{"", "skipgram ns cos 0.025"}, Case{"--model cbow", "cbow ns cos 0.025"},
-          Case{"--loss hs", "skipgram hs dot 0.025"},
-          Case{"--model cbow --loss hs --negative 0", "cbow hs dot 0.05"},
-          Case{"--loss hs --merge cos --lr 0.01", "skipgram hs cos 0.01"},
-          Case{"--model cbow --merge dot --lr 0.1", "cbow ns dot 0.1"},
-          Case{"--model cbow --merge dot", "cbow ns dot 0.05"}}) {
+         {Case{"", "skipgram ns cos 0.025 off"}, Case{"--model cbow", "cbow ns cos 0.05 off"},
+          Case{"--loss hs", "skipgram hs dot 0.025 on"},
+          Case{"--model cbow --loss hs --negative 0", "cbow hs dot 0.05 on"},
+          Case{"--loss hs --merge cos --lr 0.01", "skipgram hs cos 0.01 off"},
+          Case{"--model cbow --merge dot --lr 0.1", "cbow ns dot 0.1 on"},
+          Case{"--model cbow --merge dot", "cbow ns dot 0.05 on"},
+          Case{"--model cbow --cbow-mean on", "cbow ns cos 0.05 on"},
+          Case{"--model cbow --merge dot --cbow-mean off", "cbow ns dot 0.05 off"}}) {
       CAPTURE(c.args);
       const auto r =
           w2v_in(dir, "train corpus.txt " + kFast + " -o v.txt --metrics m.json " + c.args);
@@ -391,7 +393,7 @@ TEST_SUITE("cli") {
       const auto p = w2v::test::run_command(
           "/usr/bin/python3 -c 'import json,sys\n"
           "p=json.load(open(sys.argv[1]))[\"parameters\"]\n"
-          "print(p[\"model\"], p[\"loss\"], p[\"merge\"], p[\"lr\"])' " +
+          "print(p[\"model\"], p[\"loss\"], p[\"merge\"], p[\"lr\"], p[\"cbow_mean\"])' " +
           shell_quote(dir.file("m.json")));
       REQUIRE_MESSAGE(p.exit_code == 0, p.err);
       CHECK(w2v::test::lines(p.out)[0] == c.expected);

@@ -134,7 +134,10 @@ w2v::TrainOptions with_variant(w2v::TrainOptions options, const Variant& v) {
   options.loss = v.loss;
   options.negative = v.negative;
   options.sync_scale = v.sync_scale;
-  if (v.model == w2v::Architecture::kCbow) options.lr = w2v::kCbowLr;
+  if (v.model == w2v::Architecture::kCbow) {
+    options.lr = w2v::default_lr(v.model);
+    options.cbow_mean = w2v::default_cbow_mean(options.merge);
+  }
   return options;
 }
 

@@ -133,10 +133,11 @@ void run(TrainJob job, const TrainFlags& flags, const CLI::App& command, const C
   check_stdin_once(flags.config, job.corpus);
   apply_sampling_flags(flags.sampling, job.train);
   job.train.model = parse_architecture(flags.model);
-  job.train.cbow_mean = flags.cbow_mean == "on";
   job.train.loss = parse_loss(flags.loss);
   if (command.count("--merge") == 0) job.train.merge = default_merge(job.train.loss);
-  if (command.count("--lr") == 0) job.train.lr = default_lr(job.train.model, job.train.merge);
+  job.train.cbow_mean = command.count("--cbow-mean") == 0 ? default_cbow_mean(job.train.merge)
+                                                          : flags.cbow_mean == "on";
+  if (command.count("--lr") == 0) job.train.lr = default_lr(job.train.model);
   if (!flags.format.empty()) job.format = parse_vector_format(flags.format);
   if (!flags.checkpoint_every.empty()) {
     const CheckedInterval every = check_interval(flags.checkpoint_every);
@@ -211,7 +212,8 @@ void add_train_options(CLI::App* cmd, TrainJob* job, TrainFlags* flags) {
                   "the window's context words predicts it (word2vec.c's -cbow 1)")
       ->check(CLI::IsMember({"skipgram", "cbow"}));
   cmd->add_option("--cbow-mean", flags->cbow_mean,
-                  "cbow: pool the context vectors by their mean (on) or sum (off)")
+                  "cbow: pool the context vectors by their mean (on) or sum (off); default: "
+                  "on with --merge dot, off with cos (which scores both alike)")
       ->check(CLI::IsMember({"on", "off"}));
   cmd->add_option("--loss", flags->loss,
                   "ns: negative sampling; hs: hierarchical softmax over a Huffman tree (with "
