@@ -237,7 +237,7 @@ void add_train_options(CLI::App* cmd, TrainJob* job, TrainFlags* flags) {
                     "limit)");
   add_number_option(*cmd, "--lr", job->train.lr, ranges::kLearningRate,
                     "Initial learning rate, falling linearly to lr * 1e-4 (default: 0.025, "
-                    "0.05 with --model cbow --merge dot)");
+                    "0.05 with --model cbow)");
   add_number_option(*cmd, "--epochs", job->train.epochs, ranges::kEpochs, "Passes over the corpus");
   add_number_option(*cmd, "--threads", job->train.threads, ranges::kThreads,
                     "Training threads (default: every core)");

@@ -46,7 +46,7 @@ void apply_config_text(CLI::App& command, const std::string& text, const std::st
 struct TrainFlags {
   SamplingFlags sampling;
   std::string model = "skipgram";
-  std::string cbow_mean = "on";
+  std::string cbow_mean;  // empty: default_cbow_mean for the merge
   std::string loss = "ns";
   std::string format;
   std::string config;
