@@ -90,12 +90,12 @@ void PairGenerator::sentence(const std::uint32_t* ids, std::size_t size, OnBlock
   kept_.resize(kept);
   const auto len = static_cast<std::ptrdiff_t>(kept);
   for (std::ptrdiff_t i = 0; i < len; ++i) {
+    if (tree_ != nullptr && i + 1 < len) prefetch_path(kept_[i + 1]);
     const std::ptrdiff_t b = 1 + rng_.below(static_cast<std::uint32_t>(window_));
     const std::ptrdiff_t lo = i - b < 0 ? 0 : i - b;
     const std::ptrdiff_t hi = i + b + 1 > len ? len : i + b + 1;
     if (hi - lo < 2) continue;
     const std::uint32_t center = kept_[i];
-    if (tree_ != nullptr && i + 1 < len) prefetch_path(kept_[i + 1]);
     if (cbow_ || (batch_ && side_ == InputSide::kContext)) {
       // The window's context words against the centre's targets: pooled into one input
       // (CBOW), or each an input of its own sharing the noise words (HogBatch).

@@ -364,8 +364,8 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
   } else if (cap_ahead && !any_repeat(out, n)) {
     // |k out + c in|^2 = k^2 |out|^2 + 2 k c out.in + c^2 |in|^2, and the limit scales both terms.
     const float max_sq = merge.max_norm * merge.max_norm;
-    // The factors first, in a loop of their own, so that the square roots are vectorized;
-    // out_shrink then holds each row's own factor.
+    // Each row's two factors first (out_shrink then holds the row's own), then one pass per
+    // row.
     for (int j = 0; j < n; ++j) {
       const float k = 1.0f - out_shrink[j], c = coef[j];
       const float sq = k * k * out_sq[j] + 2.0f * k * c * first_dots[j] + c * c * first_sq;
