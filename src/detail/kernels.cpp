@@ -179,6 +179,20 @@ float* aligned_rows(std::vector<float>& storage, int rows, int dim) {
 }
 }  // namespace
 
+void BlockScratch::grow(int m, int n) {
+  fitted_m_ = std::max(m, fitted_m_);
+  fitted_n_ = std::max(n, fitted_n_);
+  const auto rows = static_cast<std::size_t>(std::max(fitted_m_, fitted_n_));
+  // The sigmoid loop runs over whole vectors of pairs.
+  const auto pairs =
+      (static_cast<std::size_t>(fitted_m_) * fitted_n_ + kLanes - 1) / kLanes * kLanes;
+  for (auto* v : {&logits, &cosines, &coefficients, &labels}) v->resize(pairs);
+  for (auto* v : {&in_inverse_norm, &out_inverse_norm, &in_shrink, &out_shrink, &in_pull, &out_pull,
+                  &out_norm_sq, &first_dots, &out_keep, &out_steps}) {
+    v->resize(rows);
+  }
+}
+
 float* BlockScratch::delta(int m, int dim) { return aligned_rows(delta_storage, m, dim); }
 float* BlockScratch::out_delta(int n, int dim) { return aligned_rows(out_delta_storage, n, dim); }
 float* BlockScratch::pooled(int dim) { return aligned_rows(pooled_storage, 1, dim); }
@@ -215,6 +229,24 @@ W2V_ALWAYS_INLINE float scale_add_rows(float alpha, const float* x, float* y,
   }
   return sum_lanes(sq);
 }
+
+// One input row x against distinct output rows, in one pass over them: delta = alpha x +
+// sum_j coefs[j] out_j from the rows as they were (summed as scale_add_rows sums), and
+// out_j = keep[j] out_j + steps[j] x in place. Each output row is read once, not twice.
+W2V_ALWAYS_INLINE void step_one_input(const float* x, float alpha, float* delta, float* const* out,
+                                      int n, const float* coefs, const float* keep,
+                                      const float* steps, int dim) {
+  for (int d = 0; d < dim; d += kLanes) {
+    const Lanes xv = load_lanes(x + d);
+    Lanes acc = alpha * xv;
+    for (int j = 0; j < n; ++j) {
+      const Lanes o = load_lanes(out[j] + d);
+      acc += coefs[j] * o;
+      store_lanes(out[j] + d, keep[j] * o + steps[j] * xv);
+    }
+    store_lanes(delta + d, acc);
+  }
+}
 #pragma GCC diagnostic pop
 
 // Rows updated in place must be distinct: a row that repeats takes each of its steps from
@@ -243,23 +275,23 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
   const int padded = (mn + kLanes - 1) / kLanes * kLanes;
   const bool cos = merge.merge == Merge::kCos;
   const bool capped = limits_norm(merge);
-  float* __restrict logits = sized(scratch.logits, padded);
-  float* __restrict cosines = sized(scratch.cosines, mn);
-  float* __restrict coef = sized(scratch.coefficients, padded);
-  float* __restrict labels = sized(scratch.labels, padded);
-  float* __restrict in_inv = sized(scratch.in_inverse_norm, m);
-  float* __restrict out_inv = sized(scratch.out_inverse_norm, n);
-  float* __restrict in_shrink = sized(scratch.in_shrink, m);
-  float* __restrict out_shrink = sized(scratch.out_shrink, n);
+  scratch.fit(m, n);
+  float* __restrict logits = scratch.logits.data();
+  float* __restrict cosines = scratch.cosines.data();
+  float* __restrict coef = scratch.coefficients.data();
+  float* __restrict labels = scratch.labels.data();
+  float* __restrict in_inv = scratch.in_inverse_norm.data();
+  float* __restrict out_inv = scratch.out_inverse_norm.data();
+  float* __restrict in_shrink = scratch.in_shrink.data();
+  float* __restrict out_shrink = scratch.out_shrink.data();
 
   for (int i = 0; i < m; ++i) {
     for (int j = 0; j < n; ++j) labels[i * n + j] = j < positives ? 1.0f : 0.0f;
   }
-  // With one input row, an output row's norm after its step follows from its norm, its dot
-  // with the input and the input's norm: the norm limit then needs no second pass.
-  const bool cap_ahead = capped && m == 1;
-  float* __restrict out_sq = sized(scratch.out_norm_sq, n);
-  float* __restrict first_dots = sized(scratch.first_dots, n);
+  // The output rows' squared norms and their dots with the first input row: with one input
+  // row they tell each output row's norm after its step.
+  float* __restrict out_sq = scratch.out_norm_sq.data();
+  float* __restrict first_dots = scratch.first_dots.data();
   float first_sq = 0.0f;
   if (cos) {
     // Norms once per row, not once per pair; the output rows' in the first row's pass.
@@ -332,8 +364,8 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
     // shrink of the row itself.
     for (int i = 0; i < m; ++i) in_shrink[i] *= in_inv[i] * in_inv[i];
     for (int j = 0; j < n; ++j) out_shrink[j] *= out_inv[j] * out_inv[j];
-    float* __restrict ip = sized(scratch.in_pull, m);
-    float* __restrict op = sized(scratch.out_pull, n);
+    float* __restrict ip = scratch.in_pull.data();
+    float* __restrict op = scratch.out_pull.data();
     for (int i = 0; i < m; ++i) ip[i] = 0.0f;
     for (int j = 0; j < n; ++j) op[j] = 0.0f;
     for (int i = 0; i < m; ++i) {
@@ -351,6 +383,26 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
     for (int k = 0; k < mn; ++k) coef[k] *= lr;
   }
 
+  if (m == 1 && !any_repeat(out, n)) {
+    // out_j = keep_j out_j + step_j in_0; with the norm limit, |keep out + step in|^2 =
+    // keep^2 |out|^2 + 2 keep step out.in + step^2 |in|^2 tells each row's scale ahead.
+    float* __restrict keep = scratch.out_keep.data();
+    float* __restrict steps = scratch.out_steps.data();
+    const float max_sq = merge.max_norm * merge.max_norm;
+    for (int j = 0; j < n; ++j) {
+      const float k = cos ? 1.0f - out_shrink[j] : 1.0f, c = coef[j];
+      float f = 1.0f;
+      if (capped) {
+        const float sq = k * k * out_sq[j] + 2.0f * k * c * first_dots[j] + c * c * first_sq;
+        if (sq > max_sq) f = merge.max_norm / std::sqrt(sq);
+      }
+      keep[j] = f * k;
+      steps[j] = f * c;
+    }
+    step_one_input(in[0], cos ? -in_shrink[0] : 0.0f, delta, out, n, coef, keep, steps, dim);
+    return delta;
+  }
+
   // delta_i = sum_j coef_ij out_j - shrink_i in_i, from the rows before the step.
   for (int i = 0; i < m; ++i) {
     const float sh = cos ? -in_shrink[i] : 0.0f;
@@ -361,21 +413,6 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
     // Plain sums of the input rows, which this step has not changed yet. A repeated output
     // row takes its steps one after the other, each pass reading the last one's result.
     for (int j = 0; j < n; ++j) scale_add_rows(1.0f, out[j], out[j], in, m, coef + j, n, dim);
-  } else if (cap_ahead && !any_repeat(out, n)) {
-    // |k out + c in|^2 = k^2 |out|^2 + 2 k c out.in + c^2 |in|^2, and the limit scales both terms.
-    const float max_sq = merge.max_norm * merge.max_norm;
-    // Each row's two factors first (out_shrink then holds the row's own), then one pass per
-    // row.
-    for (int j = 0; j < n; ++j) {
-      const float k = 1.0f - out_shrink[j], c = coef[j];
-      const float sq = k * k * out_sq[j] + 2.0f * k * c * first_dots[j] + c * c * first_sq;
-      const float f = sq > max_sq ? merge.max_norm / std::sqrt(sq) : 1.0f;
-      out_shrink[j] = f * k;
-      coef[j] = f * c;
-    }
-    for (int j = 0; j < n; ++j) {
-      scale_add_rows(out_shrink[j], out[j], out[j], in, 1, coef + j, 0, dim);
-    }
   } else if (!any_repeat(out, n)) {
     // out_j = (1 - shrink_j) out_j + sum_i coef_ij in_i in place, its norm from the same pass.
     for (int j = 0; j < n; ++j) {

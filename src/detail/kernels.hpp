@@ -20,11 +20,20 @@ struct BlockStats {
 struct BlockScratch {
   std::vector<float> logits, cosines, coefficients, labels;
   std::vector<float> in_inverse_norm, out_inverse_norm, in_shrink, out_shrink, in_pull, out_pull;
-  std::vector<float> out_norm_sq, first_dots;
+  std::vector<float> out_norm_sq, first_dots, out_keep, out_steps;
   std::vector<float> delta_storage, out_delta_storage, pooled_storage;
+  // Sizes the per-pair and per-row buffers for an m x n block; a check per block, a growth
+  // only when a block is bigger than any before.
+  void fit(int m, int n) {
+    if (m > fitted_m_ || n > fitted_n_) grow(m, n);
+  }
   float* delta(int m, int dim);  // m rows of dim floats, 64-byte aligned
   float* out_delta(int n, int dim);
   float* pooled(int dim);  // one row
+
+ private:
+  void grow(int m, int n);
+  int fitted_m_ = 0, fitted_n_ = 0;
 };
 
 // One SGD step on the m x n block of pairs (in[i], out[j]): every input row (a word
