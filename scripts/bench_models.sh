@@ -14,8 +14,8 @@
 #                       epochs (release 0.1c never does, so one thread stops training
 #                       after its first epoch), and run beside the others
 # Settings: dim 100, negative 5 (hs: 0), sample 1e-4, 5 epochs, min-count 5, each tool's
-# default learning rate for the model (the peers: 0.05 CBOW, 0.025 skip-gram; w2v: the
-# same, but 0.025 for CBOW with cos). w2v runs with --merge cos and with --merge dot.
+# default learning rate for the model (0.05 CBOW, 0.025 skip-gram, in every tool). w2v
+# runs with --merge cos and with --merge dot, each with its defaults.
 # Environment: W2V (default build/w2v), EVAL_DIR (default ../shared/eval).
 set -euo pipefail
 cd "$(dirname "$0")/.."
