@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "w2v/error.hpp"
+#include "w2v/input_file.hpp"
 
 namespace w2v {
 namespace {
@@ -185,6 +186,20 @@ std::vector<OutputPath> check_outputs(
     names.push_back(name);
   }
   return checked;
+}
+
+void check_not_an_input(const OutputPath& output, const std::string& option,
+                        const std::vector<std::string>& inputs) {
+  if (output.path.empty() || output.kind != OutputKind::kFile || !output.new_name.empty()) return;
+  for (const std::string& input : inputs) {
+    struct stat st {};
+    if (input == "-" || ::stat(input.c_str(), &st) != 0) continue;
+    if (static_cast<std::uint64_t>(st.st_dev) == output.device &&
+        static_cast<std::uint64_t>(st.st_ino) == output.inode) {
+      throw UsageError(option + " '" + output.path + "' is the input " + input_name(input) +
+                       ": give the output its own path");
+    }
+  }
 }
 
 OutputFile::OutputFile(const std::string& path, const std::atomic<bool>* cancel)

@@ -487,6 +487,17 @@ const std::vector<Case>& cases() {
         "train corpus.txt -o out.txt --save-context outhard.txt", 2, {"same file"});
     add("same-path", "-o out.txt and --save-vocab ./out.txt",
         "train corpus.txt -o out.txt --save-vocab ./out.txt", 2, {"both write"});
+    add("same-path", "-o is the corpus", "train corpus.txt -o corpus.txt", 2,
+        {"-o", "corpus.txt", "input"});
+    add("same-path", "--save-vocab a symlink to the corpus",
+        "train corpus.txt -o out.txt --save-vocab corplink", 2, {"--save-vocab", "input"},
+        [](Fixture& f) { f.link("corpus.txt", "corplink"); });
+    add("same-path", "--checkpoint is the second corpus file",
+        "train empty.txt corpus.txt -o out.txt --checkpoint ./corpus.txt", 2,
+        {"--checkpoint", "input"});
+    add("same-path", "word2vec -output is the corpus",
+        "word2vec -train corpus.txt -output corpus.txt -size 4 -iter 1 -min-count 1", 2,
+        {"corpus.txt", "input"});
     add("symlink", "failed run through a symlink output", "train empty.txt -o outlink.txt", 1,
         {"empty"});
     add("symlink", "symlink output into a missing folder", "train corpus.txt -o dangling.txt", 1,
@@ -623,6 +634,8 @@ const std::vector<Case>& cases() {
         {"range:--max-word-bytes"});
     add("out-of-range", "--threads 0", "prepare corpus.txt -o c.w2vc --threads 0", 2,
         {"range:--threads"});
+    add("same-path", "-o is the corpus", "prepare corpus.txt -o corpus.txt", 2,
+        {"corpus.txt", "input"});
     add("stdin-twice", "- twice", "prepare - - -o c.w2vc < corpus.txt", 2,
         {"standard input", "only once"});
     add("device", "-o /dev/full", "prepare corpus.txt -o /dev/full", 1, {"/dev/full"});
@@ -900,6 +913,10 @@ const std::vector<Case>& cases() {
     add("empty", "empty standard input", "export --projector proj - < empty.txt", 1,
         {"standard input", "empty"});
     add("empty", "empty --projector", "export --projector '' vec.txt", 2, {"--projector"});
+    add("same-path", "-o is the vectors", "export vec.npy -o vec.npy", 2, {"vec.npy", "input"},
+        [](Fixture& f) { f.put("vec.npy", data().vec_bin); });
+    add("same-path", "the words file is the vectors", "export vec.words.txt -o vec.npy", 2,
+        {"the words file", "input"}, [](Fixture& f) { f.put("vec.words.txt", data().vec_txt); });
     add("directory", "vectors a directory", "export --projector proj adir", 1,
         {"adir", "directory"});
     add("directory", "vectors.tsv is a directory", "export --projector proj vec.txt", 1,

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "test_util.hpp"
 #include "w2v/error.hpp"
@@ -212,6 +213,32 @@ TEST_SUITE("output_file") {
     CHECK(ok[1].path.empty());
     CHECK(ok[2].new_name == "m.json");
     CHECK(dir.list() == std::set<std::string>{"a.txt", "link.txt"});
+  }
+
+  TEST_CASE("check_not_an_input: an output file may not be one of the inputs, by any path") {
+    TempDir dir;
+    write_file(dir.file("corpus.txt"), "a b c\n");
+    write_file(dir.file("other.txt"), "d e\n");
+    std::filesystem::create_symlink("corpus.txt", dir.file("link.txt"));
+    std::filesystem::create_hard_link(dir.file("corpus.txt"), dir.file("hard.txt"));
+    const std::vector<std::string> inputs = {"-", dir.file("missing.txt"), dir.file("other.txt"),
+                                             dir.file("corpus.txt")};
+    const auto check = [&](const std::string& output) {
+      w2v::check_not_an_input(w2v::check_output(output), "--save-vocab", inputs);
+    };
+    const std::string message = "--save-vocab '" + dir.file("corpus.txt") + "' is the input '" +
+                                dir.file("corpus.txt") + "'";
+    CHECK_THROWS_WITH_AS(check(dir.file("corpus.txt")), doctest::Contains(message.c_str()),
+                         w2v::UsageError);
+    CHECK_THROWS_AS(check(dir.file("link.txt")), w2v::UsageError);
+    CHECK_THROWS_AS(check(dir.file("hard.txt")), w2v::UsageError);
+    CHECK_THROWS_AS(check(dir.path() + "/./other.txt"), w2v::UsageError);
+    // A new file, standard output, a device and an output not asked for are no input.
+    CHECK_NOTHROW(check(dir.file("new.txt")));
+    CHECK_NOTHROW(check("-"));
+    CHECK_NOTHROW(check("/dev/null"));
+    CHECK_NOTHROW(w2v::check_not_an_input(w2v::OutputPath{}, "-o", inputs));
+    CHECK(read_file(dir.file("corpus.txt")) == "a b c\n");
   }
 
   TEST_CASE("a set cancel flag abandons writes and commits, and commit_together is all or none") {

@@ -73,6 +73,13 @@ OutputPath check_output(const std::string& path);
 std::vector<OutputPath> check_outputs(
     const std::vector<std::pair<std::string, std::string>>& named_paths);
 
+// Refuses (UsageError naming both) an output file that is one of `inputs`: the command
+// would read it and then replace it, as `w2v train corpus.txt -o corpus.txt` would lose the
+// corpus. `option` names the output. Standard input, streams and inputs that do not exist
+// are passed over.
+void check_not_an_input(const OutputPath& output, const std::string& option,
+                        const std::vector<std::string>& inputs);
+
 // One output being written (see OutputKind). Temporary files are named
 // `<name>.w2v-tmp.<pid>.<random>` and locked while their writer lives; opening a kFile
 // output removes the temporaries of writers that died (kill -9) from the folder first,

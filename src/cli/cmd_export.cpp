@@ -193,9 +193,11 @@ void run(const ExportFlags& flags, const Context& context) {
     check_projector_folder(out);
   } else if (format == "npy") {
     paths = check_outputs({{"-o", out}, {"the words file", npy_words_path(out)}});
+    check_not_an_input(paths[1], "the words file", {flags.vectors});
   } else {
     paths = check_outputs({{"-o", out}});
   }
+  if (!paths.empty()) check_not_an_input(paths[0], "-o", {flags.vectors});
   const WordVectors vectors = load_with_warnings(flags.vectors, flags.limit, context.interrupted);
   if (format == "projector") {
     write_projector(out, vectors, context.interrupted);

@@ -1,6 +1,5 @@
 // w2v phrases: join frequent word pairs into single tokens (word2phrase, gensim's Phrases).
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <memory>
@@ -27,21 +26,6 @@ struct PhrasesFlags {
   int threads = default_thread_count();
   bool quiet = false;
 };
-
-// An output that is one of the inputs would be read and replaced at once.
-void check_not_an_input(const OutputPath& output, const std::string& option,
-                        const std::vector<std::string>& inputs) {
-  if (output.path.empty() || output.kind == OutputKind::kStandardOutput) return;
-  for (const std::string& input : inputs) {
-    struct stat st {};
-    if (input == "-" || ::stat(input.c_str(), &st) != 0) continue;
-    if (static_cast<std::uint64_t>(st.st_dev) == output.device &&
-        static_cast<std::uint64_t>(st.st_ino) == output.inode && output.new_name.empty()) {
-      throw UsageError(option + " '" + output.path + "' is the input " + input_name(input) +
-                       ": write the joined text to another file");
-    }
-  }
-}
 
 void log_report(const PhrasesReport& r, const PhrasesFlags& flags) {
   spdlog::info("read {} words ({:.1f} MB) in {:.2f} s", r.tokens.words,
