@@ -161,7 +161,8 @@ OutputPath check_output(const std::string& path) {
 }
 
 std::vector<OutputPath> check_outputs(
-    const std::vector<std::pair<std::string, std::string>>& named_paths) {
+    const std::vector<std::pair<std::string, std::string>>& named_paths,
+    const std::vector<std::string>& inputs) {
   std::vector<OutputPath> checked;
   std::vector<std::string> names;
   for (const auto& [name, path] : named_paths) {
@@ -185,6 +186,7 @@ std::vector<OutputPath> check_outputs(
     checked.push_back(std::move(p));
     names.push_back(name);
   }
+  for (std::size_t i = 0; i < checked.size(); ++i) check_not_an_input(checked[i], names[i], inputs);
   return checked;
 }
 

@@ -202,16 +202,12 @@ TrainReport run_train_job(const TrainJob& job, const TrainHooks& hooks,
     validate(job);
     if (shared) check_shared_job(job, start);
     if (writer) {
-      const std::vector<std::pair<std::string, std::string>> outputs = {
-          {"-o", job.output},
-          {"--save-context", job.save_context},
-          {"--save-vocab", job.save_vocab},
-          {"--metrics", job.metrics},
-          {"--checkpoint", job.checkpoint}};
-      paths = check_outputs(outputs);
-      for (std::size_t i = 0; i < paths.size(); ++i) {
-        check_not_an_input(paths[i], outputs[i].first, job.corpus.inputs);
-      }
+      paths = check_outputs({{"-o", job.output},
+                             {"--save-context", job.save_context},
+                             {"--save-vocab", job.save_vocab},
+                             {"--metrics", job.metrics},
+                             {"--checkpoint", job.checkpoint}},
+                            job.corpus.inputs);
       const VectorFormat format = output_format(job);
       const VectorFormat context_format = format_for_path(job.save_context);
       for (const auto& [path, binary] :

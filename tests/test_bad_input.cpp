@@ -915,6 +915,15 @@ const std::vector<Case>& cases() {
     add("empty", "empty --projector", "export --projector '' vec.txt", 2, {"--projector"});
     add("same-path", "-o is the vectors", "export vec.npy -o vec.npy", 2, {"vec.npy", "input"},
         [](Fixture& f) { f.put("vec.npy", data().vec_bin); });
+    add("same-path", "vectors.tsv is the vectors", "export --projector proj proj/vectors.tsv", 2,
+        {"vectors.tsv", "input"}, [](Fixture& f) {
+          std::filesystem::create_directory(f.dir.file("proj"));
+          f.put("proj/vectors.tsv", data().vec_txt);
+        });
+    add("same-path", "plot map -o is the vectors", "plot map vec.txt t0w0 -o vec.txt", 2,
+        {"vec.txt", "input"});
+    add("same-path", "plot training -o is the metrics", "plot training m.json -o m.json", 2,
+        {"m.json", "input"}, [](Fixture& f) { f.put("m.json", "{}\n"); });
     add("same-path", "the words file is the vectors", "export vec.words.txt -o vec.npy", 2,
         {"the words file", "input"}, [](Fixture& f) { f.put("vec.words.txt", data().vec_txt); });
     add("directory", "vectors a directory", "export --projector proj adir", 1,
@@ -1033,6 +1042,9 @@ TEST_SUITE("bad input") {
   TEST_CASE("bad input: convert") { run_cases("convert"); }
   TEST_CASE("bad input: export") { run_cases("export"); }
   TEST_CASE("bad input: prepare") { run_cases("prepare"); }
+  TEST_CASE("bad input: phrases") { run_cases("phrases"); }
+  TEST_CASE("bad input: word2vec") { run_cases("word2vec"); }
+  TEST_CASE("bad input: plot") { run_cases("plot"); }
 
   TEST_CASE("bad input: the table covers every subcommand and every kind") {
     std::map<std::string, int> commands, kinds;

@@ -66,12 +66,14 @@ struct OutputPath {
 // written. Throws Error naming the path (a directory, a missing folder, a socket).
 OutputPath check_output(const std::string& path);
 
-// Checks all the outputs of a command before any work: each as check_output, and no two
-// leading to the same file or stream (UsageError naming both). Each pair is the option
-// that names the output (for messages) and its path. The result is in the same order; an
-// empty path (an output not asked for) gives an OutputPath with an empty path.
+// Checks all the outputs of a command before any work: each as check_output, no two
+// leading to the same file or stream (UsageError naming both), and none one of the files
+// the command reads, `inputs` (check_not_an_input). Each pair is the option that names the
+// output (for messages) and its path. The result is in the same order; an empty path (an
+// output not asked for) gives an OutputPath with an empty path.
 std::vector<OutputPath> check_outputs(
-    const std::vector<std::pair<std::string, std::string>>& named_paths);
+    const std::vector<std::pair<std::string, std::string>>& named_paths,
+    const std::vector<std::string>& inputs = {});
 
 // Refuses (UsageError naming both) an output file that is one of `inputs`: the command
 // would read it and then replace it, as `w2v train corpus.txt -o corpus.txt` would lose the

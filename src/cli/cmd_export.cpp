@@ -38,14 +38,15 @@ std::vector<std::pair<std::string, std::string>> projector_files(const std::stri
   return {{"vectors.tsv", folder + "/vectors.tsv"}, {"metadata.tsv", folder + "/metadata.tsv"}};
 }
 
-// Before any work: OUTDIR is a folder whose two files can be written, or it can be created
-// (with any missing parents) inside an existing folder that can be written.
-void check_projector_folder(const std::string& folder) {
+// Before any work: OUTDIR is a folder whose two files can be written (and are not the
+// vectors read), or it can be created (with any missing parents) inside an existing folder
+// that can be written.
+void check_projector_folder(const std::string& folder, const std::string& vectors) {
   if (folder.empty()) throw UsageError("--projector needs a folder");
   struct stat st {};
   if (::stat(folder.c_str(), &st) == 0) {
     if (!S_ISDIR(st.st_mode)) throw Error("cannot write '" + folder + "': it is not a folder");
-    check_outputs(projector_files(folder));
+    check_outputs(projector_files(folder), {vectors});
     return;
   }
   if (errno != ENOENT) throw Error("cannot write '" + folder + "': " + std::strerror(errno));
@@ -190,14 +191,12 @@ void run(const ExportFlags& flags, const Context& context) {
   check_input(flags.vectors);
   std::vector<OutputPath> paths;
   if (format == "projector") {
-    check_projector_folder(out);
+    check_projector_folder(out, flags.vectors);
   } else if (format == "npy") {
-    paths = check_outputs({{"-o", out}, {"the words file", npy_words_path(out)}});
-    check_not_an_input(paths[1], "the words file", {flags.vectors});
+    paths = check_outputs({{"-o", out}, {"the words file", npy_words_path(out)}}, {flags.vectors});
   } else {
-    paths = check_outputs({{"-o", out}});
+    paths = check_outputs({{"-o", out}}, {flags.vectors});
   }
-  if (!paths.empty()) check_not_an_input(paths[0], "-o", {flags.vectors});
   const WordVectors vectors = load_with_warnings(flags.vectors, flags.limit, context.interrupted);
   if (format == "projector") {
     write_projector(out, vectors, context.interrupted);

@@ -49,10 +49,8 @@ void run(PhrasesFlags& flags, const CLI::App& command, const Context& context) {
   if (command.count("--threshold") > 0) flags.phrases.threshold = flags.threshold;
   validate(flags.phrases, flags.corpus.tokenizer);
   validate(flags.corpus);
-  const std::vector<OutputPath> outputs =
-      check_outputs({{"-o", flags.output}, {"--save-phrases", flags.save_phrases}});
-  check_not_an_input(outputs[0], "-o", flags.corpus.inputs);
-  check_not_an_input(outputs[1], "--save-phrases", flags.corpus.inputs);
+  const std::vector<OutputPath> outputs = check_outputs(
+      {{"-o", flags.output}, {"--save-phrases", flags.save_phrases}}, flags.corpus.inputs);
   if (flags.corpus.spill_dir.empty()) {
     flags.corpus.spill_dir = outputs[0].kind == OutputKind::kFile ? outputs[0].folder() : ".";
   }

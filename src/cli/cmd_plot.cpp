@@ -131,7 +131,7 @@ std::string draw_map(const WordVectors& v, const std::vector<MapPoint>& points,
 void run_map(const MapFlags& flags, const Context& context) {
   setup_logging(flags.quiet, false);
   check_input(flags.vectors);
-  const std::vector<OutputPath> paths = check_outputs({{"-o", flags.output}});
+  const std::vector<OutputPath> paths = check_outputs({{"-o", flags.output}}, {flags.vectors});
   const WordVectors v = load_with_warnings(flags.vectors, 0, context.interrupted);
   const SearchIndex index(v.vectors);
   const std::vector<MapPoint> points = map_points(v, index, flags, context.interrupted);
@@ -218,7 +218,7 @@ void draw_panel(Svg& svg, const std::string& name, const std::vector<double>& se
 void run_training(const TrainingFlags& flags, const Context& context) {
   setup_logging(flags.quiet, false);
   check_input(flags.metrics);
-  const std::vector<OutputPath> paths = check_outputs({{"-o", flags.output}});
+  const std::vector<OutputPath> paths = check_outputs({{"-o", flags.output}}, {flags.metrics});
   const std::string file = input_name(flags.metrics);
   const JsonValue root = parse_json(read_input(flags.metrics, context.interrupted), file);
   const JsonValue* results = root.find("results");

@@ -27,8 +27,7 @@ struct PrepareFlags {
 void run(PrepareFlags& flags, const Context& context) {
   setup_logging(flags.quiet, false);
   validate(flags.corpus);
-  const OutputPath output = check_outputs({{"-o", flags.output}})[0];
-  check_not_an_input(output, "-o", flags.corpus.inputs);
+  const OutputPath output = check_outputs({{"-o", flags.output}}, flags.corpus.inputs)[0];
   if (output.path.empty()) throw UsageError("no output: give -o/--output PATH");
   if (output.terminal) throw UsageError("will not write a token cache to a terminal");
   if (flags.corpus.spill_dir.empty()) flags.corpus.spill_dir = output.folder();
