@@ -55,6 +55,12 @@ const std::string& big_corpus() {
   return text;
 }
 
+// Where the big corpus splits in two: after the line that holds its middle byte.
+std::size_t half_of_big_corpus() {
+  const std::string& corpus = big_corpus();
+  return corpus.find('\n', corpus.size() / 2) + 1;
+}
+
 const std::string kBigArgs = "--dim 200 --sample 0 --min-count 1 --merge dot --threads 2";
 // Training long enough to be caught at it (about 2 s in a release build)...
 const std::string kLongTraining = " --epochs 3";
@@ -142,7 +148,7 @@ std::unique_ptr<Background> start_train(const TempDir& dir, const std::string& e
                                    true, "/dev/null", err_path);
   wait_for_handlers(*run, err_path);
   const std::string& corpus = big_corpus();
-  const std::size_t half = corpus.find('\n', corpus.size() / 2) + 1;
+  const std::size_t half = half_of_big_corpus();
   REQUIRE(run->write_stdin(corpus.substr(0, half)));
   if (phase == Phase::kReading) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -373,8 +379,8 @@ TEST_SUITE("interrupts") {
     // reads, where the signal must reach it.
     TempDir dir, logs;
     write_file(dir.file("out.txt"), kOld);
-    const std::string& corpus = big_corpus();
-    write_file(logs.file("half.txt"), corpus.substr(0, corpus.find('\n', corpus.size() / 2) + 1));
+    const std::size_t half = half_of_big_corpus();
+    write_file(logs.file("half.txt"), big_corpus().substr(0, half));
     const std::string fifo = logs.file("fifo");
     REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
     for (const bool writer_paused : {false, true}) {
@@ -391,7 +397,6 @@ TEST_SUITE("interrupts") {
                      false, "/dev/null", err);
       wait_for_handlers(run, err);
       if (writer_paused) {
-        const auto half = static_cast<std::uint64_t>(read_file(logs.file("half.txt")).size());
         REQUIRE_MESSAGE(
             w2v::test::wait_until([&] { return bytes_read(run.pid()) >= half || !run.running(); },
                                   kPhaseSeconds),
