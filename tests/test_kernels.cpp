@@ -85,9 +85,13 @@ struct Case {
 // Runs both kernels on the same seeded rows and checks that they agree.
 // variant 1 uses other merge parameters and larger vectors; variant 2 (cos) caps row norms
 // near their typical length, so that some updated rows are scaled back and some are not.
-// CBOW's pooled step when `pooled`: the mean of the input rows when `mean`, else the sum.
+// The kernel under test: train_block, CBOW's pooled step (the mean of the input rows when
+// `mean`, else the sum) or the input rows stepped in turn.
+enum class Kernel { kBlock, kPooled, kInTurn };
 void compare_kernels(Merge merge, int variant, float lr, const Case& c, std::uint64_t seed,
-                     w2v::detail::BlockScratch& scratch, bool pooled = false, bool mean = true) {
+                     w2v::detail::BlockScratch& scratch, Kernel kernel = Kernel::kBlock,
+                     bool mean = true) {
+  const bool pooled = kernel == Kernel::kPooled;
   // Contexts random too (not word2vec.c's zeros), so every term of the update is exercised.
   const float range = variant == 1 ? 0.8f : 0.5f;
   Rows rows(32, 64, seed, range, range);
@@ -114,6 +118,11 @@ void compare_kernels(Merge merge, int variant, float lr, const Case& c, std::uin
                                     params, scratch, fast);
     w2v::detail::train_pooled_block_reference(in_b.data(), c.m, mean, out_b.data(), c.n,
                                               c.positives, dim, lr, params, ref);
+  } else if (kernel == Kernel::kInTurn) {
+    w2v::detail::train_block_in_turn(in_a.data(), c.m, out_a.data(), c.n, c.positives, dim, lr,
+                                     params, scratch, fast);
+    w2v::detail::train_block_in_turn_reference(in_b.data(), c.m, out_b.data(), c.n, c.positives,
+                                               dim, lr, params, ref);
   } else {
     w2v::detail::train_block(in_a.data(), c.m, out_a.data(), c.n, c.positives, dim, lr, params,
                              scratch, fast);
@@ -201,7 +210,7 @@ TEST_SUITE("kernels") {
             for (std::size_t k = 0; k < all_cases().size(); ++k) {
               compare_kernels(merge, variant, lr, all_cases()[k],
                               1000 * k + 10 * variant + (merge == Merge::kCos) + 5 * mean, scratch,
-                              true, mean);
+                              Kernel::kPooled, mean);
               ++blocks;
             }
           }
@@ -209,6 +218,46 @@ TEST_SUITE("kernels") {
       }
     }
     CHECK(blocks == 5 * 2 * 2 * 15);
+  }
+
+  TEST_CASE("train_block_in_turn matches its reference, rows repeating or not") {
+    w2v::detail::BlockScratch scratch;
+    int blocks = 0;
+    for (const Merge merge : {Merge::kCos, Merge::kDot}) {
+      for (const int variant : {0, 1, 2}) {
+        if (merge == Merge::kDot && variant == 2) continue;
+        for (const float lr : {0.025f, 0.2f}) {
+          for (std::size_t k = 0; k < all_cases().size(); ++k) {
+            compare_kernels(merge, variant, lr, all_cases()[k],
+                            1000 * k + 10 * variant + (merge == Merge::kCos) + 7, scratch,
+                            Kernel::kInTurn);
+            ++blocks;
+          }
+        }
+      }
+    }
+    CHECK(blocks == 5 * 2 * 15);
+  }
+
+  TEST_CASE("train_block_in_turn differs from train_block: row i sees rows 0 .. i-1's steps") {
+    // The same rows stepped both ways: with several input rows the order shows.
+    Rows rows(8, 8, 5, 0.5f, 0.5f);
+    const std::vector<std::uint32_t> in_ids = {0, 1, 2, 3}, out_ids = {0, 1, 2};
+    auto in_a = pointers(rows.words_a, in_ids), out_a = pointers(rows.contexts_a, out_ids);
+    auto in_b = pointers(rows.words_b, in_ids), out_b = pointers(rows.contexts_b, out_ids);
+    const MergeParams params{Merge::kCos, 5.0f, 0.0f};
+    w2v::detail::BlockScratch scratch;
+    w2v::detail::BlockStats turn, block;
+    w2v::detail::train_block_in_turn(in_a.data(), 4, out_a.data(), 3, 1, kStride, 0.2f, params,
+                                     scratch, turn);
+    w2v::detail::train_block(in_b.data(), 4, out_b.data(), 3, 1, kStride, 0.2f, params, scratch,
+                             block);
+    // Row 0's step is the same both ways; row 3's is not.
+    CHECK(std::fabs(rows.words_a.row(0)[0] - rows.words_b.row(0)[0]) <= 1e-6);
+    double diff = 0;
+    for (std::size_t c = 0; c < kDim; ++c)
+      diff += std::fabs(double(rows.words_a.row(3)[c]) - rows.words_b.row(3)[c]);
+    CHECK(diff > 1e-4);
   }
 
   TEST_CASE("cos: repeated output rows (a noise word drawn twice) match the reference") {
@@ -300,6 +349,40 @@ TEST_SUITE("kernels") {
             CHECK(rows.contexts_a.row(r)[d] == start.contexts_a.row(r)[d]);
           }
         }
+      }
+    }
+  }
+
+  TEST_CASE("in turn, a NaN or infinite input row stops the block there") {
+    for (const Merge merge : {Merge::kCos, Merge::kDot}) {
+      for (const float bad :
+           {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
+        const std::string merge_name = w2v::merge_name(merge);
+        CAPTURE(merge_name);
+        CAPTURE(bad);
+        Rows rows(4, 4, 5, 0.5f, 0.5f);
+        rows.words_a.row(1)[7] = bad;
+        Rows start(4, 4, 5, 0.5f, 0.5f);
+        start.words_a.row(1)[7] = bad;
+        const std::vector<std::uint32_t> in_ids = {0, 1, 2}, out_ids = {0, 1, 2};
+        auto in = pointers(rows.words_a, in_ids), out = pointers(rows.contexts_a, out_ids);
+        const MergeParams params{merge, 5.0f, 0.0f};
+        w2v::detail::BlockScratch scratch;
+        w2v::detail::BlockStats stats;
+        w2v::detail::train_block_in_turn(in.data(), 3, out.data(), 3, 1, kStride, 0.025f, params,
+                                         scratch, stats);
+        CHECK_FALSE(stats.finite);
+        CHECK(stats.pairs == 3);  // row 0's pairs only
+        bool row0_moved = false, rows12_kept = true;
+        for (std::size_t d = 0; d < kDim; ++d) {
+          row0_moved = row0_moved || rows.words_a.row(0)[d] != start.words_a.row(0)[d];
+          for (const std::uint32_t r : {1u, 2u}) {
+            const float now = rows.words_a.row(r)[d], was = start.words_a.row(r)[d];
+            rows12_kept = rows12_kept && (now == was || (std::isnan(now) && std::isnan(was)));
+          }
+        }
+        CHECK(row0_moved);
+        CHECK(rows12_kept);
       }
     }
   }

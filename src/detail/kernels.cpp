@@ -182,7 +182,9 @@ float* aligned_rows(std::vector<float>& storage, int rows, int dim) {
 void BlockScratch::grow(int m, int n) {
   fitted_m_ = std::max(m, fitted_m_);
   fitted_n_ = std::max(n, fitted_n_);
-  const auto rows = static_cast<std::size_t>(std::max(fitted_m_, fitted_n_));
+  // Whole vectors of rows, for the loops over output rows that run over padding.
+  const auto rows =
+      (static_cast<std::size_t>(std::max(fitted_m_, fitted_n_)) + kLanes - 1) / kLanes * kLanes;
   // The sigmoid loop runs over whole vectors of pairs.
   const auto pairs =
       (static_cast<std::size_t>(fitted_m_) * fitted_n_ + kLanes - 1) / kLanes * kLanes;
@@ -246,6 +248,44 @@ W2V_ALWAYS_INLINE void step_one_input(const float* x, float alpha, float* delta,
     }
     store_lanes(delta + d, acc);
   }
+}
+
+// One input row x against distinct output rows, in place: out_j = keep[j] out_j + steps[j] x,
+// and x += delta, delta = alpha x + sum_j coefs[j] out_j from the rows before the step
+// (summed in that order, as scale_add_rows sums). With next (a row other than x), next.out_j
+// after the step goes to next_dots[j] and next.next to *next_sq. Returns x.x after the step.
+// Row by row rather than lane block by lane block: each row's pass is a chain of
+// independent lane blocks, and only the delta row (scratch, in L1) is read back.
+W2V_ALWAYS_INLINE float step_input_in_place(float* x, float alpha, float* delta, float* const* out,
+                                            int n, const float* coefs, const float* keep,
+                                            const float* steps, const float* next, float* next_dots,
+                                            float* next_sq, int dim) {
+  for (int d = 0; d < dim; d += kLanes) store_lanes(delta + d, alpha * load_lanes(x + d));
+  for (int j = 0; j < n; ++j) {
+    float* o_row = out[j];
+    const float c = coefs[j], k = keep[j], s = steps[j];
+    Lanes carried = {};
+    for (int d = 0; d < dim; d += kLanes) {
+      const Lanes o = load_lanes(o_row + d);
+      store_lanes(delta + d, load_lanes(delta + d) + c * o);
+      const Lanes o2 = k * o + s * load_lanes(x + d);
+      store_lanes(o_row + d, o2);
+      if (next != nullptr) carried += o2 * load_lanes(next + d);
+    }
+    if (next != nullptr) next_dots[j] = sum_lanes(carried);
+  }
+  Lanes sq = {}, nsq = {};
+  for (int d = 0; d < dim; d += kLanes) {
+    const Lanes x2 = load_lanes(x + d) + load_lanes(delta + d);
+    store_lanes(x + d, x2);
+    sq += x2 * x2;
+    if (next != nullptr) {
+      const Lanes nv = load_lanes(next + d);
+      nsq += nv * nv;
+    }
+  }
+  if (next != nullptr) *next_sq = sum_lanes(nsq);
+  return sum_lanes(sq);
 }
 #pragma GCC diagnostic pop
 
@@ -463,6 +503,118 @@ void train_block(float* const* in, int m, float* const* out, int n, int positive
                  float lr, const MergeParams& merge, BlockScratch& scratch, BlockStats& stats) {
   const float* delta = step_outputs(in, m, out, n, positives, dim, lr, merge, scratch, stats);
   if (delta != nullptr) apply_input_steps(in, m, delta, static_cast<std::size_t>(dim), dim, merge);
+}
+
+W2V_VECTOR_CLONES
+void train_block_in_turn(float* const* in, int m, float* const* out, int n, int positives, int dim,
+                         float lr, const MergeParams& merge, BlockScratch& scratch,
+                         BlockStats& stats) {
+  if (m == 0) return;
+  if (any_repeat(out, n)) {
+    for (int i = 0; i < m && stats.finite; ++i) {
+      train_block(in + i, 1, out, n, positives, dim, lr, merge, scratch, stats);
+    }
+    return;
+  }
+  const bool cos = merge.merge == Merge::kCos;
+  const bool capped = limits_norm(merge);
+  const float max_sq = merge.max_norm * merge.max_norm;
+  const float floor = static_cast<float>(kNormFloor);
+  scratch.fit(1, n);
+  const int padded = (n + kLanes - 1) / kLanes * kLanes;
+  float* __restrict coef = scratch.coefficients.data();
+  float* __restrict labels = scratch.labels.data();
+  float* __restrict dots = scratch.first_dots.data();
+  float* __restrict out_sq = scratch.out_norm_sq.data();
+  float* __restrict keep = scratch.out_keep.data();
+  float* __restrict steps = scratch.out_steps.data();
+  float* delta = scratch.delta(1, dim);
+  for (int j = 0; j < padded; ++j) {
+    labels[j] = j < positives || j >= n ? 1.0f : 0.0f;
+    dots[j] = 0.0f;
+    out_sq[j] = 1.0f;
+  }
+
+  float x_sq = 0.0f;
+  bool have_dots = false;
+  double loss_sum = 0, scale_ascent = 0, bias_ascent = 0;
+  int stepped = 0;
+  for (int i = 0; i < m; ++i, ++stepped) {
+    float* x = in[i];
+    if (!have_dots) {
+      for (int j = 0; j < n; ++j) dots[j] = dot_and_norm(x, out[j], dim, out_sq[j]);
+      x_sq = dot(x, x, dim);
+    }
+    // Every pair's arithmetic in one loop over whole vectors of output rows: padding rows
+    // (label 1, dot 0, norm 1) score the largest logit and take no step.
+    float x_inv = 1.0f, x_shrink = 0.0f;
+    if (cos) {
+      x_inv = 1.0f / std::sqrt(std::max(x_sq, floor));
+      x_shrink = x_sq > floor ? x_inv * x_inv : 0.0f;
+    }
+    const float a = cos ? merge.scale : 1.0f, b = cos ? merge.bias : 0.0f;
+    const float max_norm = merge.max_norm;
+    float loss = 0.0f, scale_up = 0.0f, bias_up = 0.0f, pull = 0.0f, not_finite = 0.0f;
+    for (int base = 0; base < padded; base += kLanes) {
+#pragma omp simd reduction(+ : loss, scale_up, bias_up, pull, not_finite)
+      for (int lane = 0; lane < kLanes; ++lane) {
+        const int j = base + lane;
+        const float y = labels[j];
+        const float o_sq = out_sq[j], o_inv = 1.0f / std::sqrt(std::max(o_sq, floor));
+        const float c = cos ? dots[j] * x_inv * o_inv : dots[j];
+        const float raw = j < n ? a * c + b : kMaxLogit;
+        not_finite += std::fabs(raw) <= 3.0e38f ? 0.0f : 1.0f;
+        // NaN clamps to kMinLogit: the block stops below, but the exponential must not see it.
+        const float s = raw > kMaxLogit ? kMaxLogit : raw > kMinLogit ? raw : kMinLogit;
+        const float e = exp_approx(-s);
+        const float grad = j < n ? y - 1.0f / (1.0f + e) : 0.0f;
+        loss += log_approx(1.0f + e) + (1.0f - y) * s;
+        scale_up += grad * c;
+        bias_up += grad;
+        const float g = lr * a * grad;
+        const float gc = g * c;
+        pull += gc;
+        const float kept = cos && o_sq > floor ? 1.0f - o_inv * o_inv * gc : 1.0f;
+        const float step = cos ? g * x_inv * o_inv : g;
+        coef[j] = step;
+        // The row's norm after its step, ahead of it: |k o + c x|^2 = k^2 |o|^2 + 2 k c o.x +
+        // c^2 |x|^2; the limit folds into keep and step.
+        const float sq = kept * kept * o_sq + 2.0f * kept * step * dots[j] + step * step * x_sq;
+        const float f = capped && sq > max_sq ? max_norm / std::sqrt(sq) : 1.0f;
+        keep[j] = f * kept;
+        steps[j] = f * step;
+        out_sq[j] = f * f * sq;
+      }
+    }
+    if (not_finite > 0.0f) {
+      stats.finite = false;
+      break;
+    }
+    loss_sum += loss;
+    if (cos) {
+      scale_ascent += scale_up;
+      bias_ascent += bias_up;
+    }
+    const float alpha = -x_shrink * pull;
+    const float* next = i + 1 < m && in[i + 1] != x ? in[i + 1] : nullptr;
+    float next_sq = 0.0f;
+    const float sq =
+        step_input_in_place(x, alpha, delta, out, n, coef, keep, steps, next, dots, &next_sq, dim);
+    if (capped) cap_known_norm(x, dim, sq, merge.max_norm);
+    have_dots = next != nullptr;
+    x_sq = next_sq;
+  }
+  stats.loss += loss_sum;
+  stats.pairs += static_cast<std::int64_t>(stepped) * n;
+  stats.scale_ascent += scale_ascent;
+  stats.bias_ascent += bias_ascent;
+}
+
+void train_block_in_turn_reference(float* const* in, int m, float* const* out, int n, int positives,
+                                   int dim, float lr, const MergeParams& merge, BlockStats& stats) {
+  for (int i = 0; i < m && stats.finite; ++i) {
+    train_block_reference(in + i, 1, out, n, positives, dim, lr, merge, stats);
+  }
 }
 
 W2V_VECTOR_CLONES

@@ -49,6 +49,19 @@ void train_block(float* const* in, int m, float* const* out, int n, int positive
 void train_block_reference(float* const* in, int m, float* const* out, int n, int positives,
                            int dim, float lr, const MergeParams& merge, BlockStats& stats);
 
+// The same pairs with each input row stepped in turn: input row i's logits see the output
+// rows as the steps of rows 0 .. i-1 left them, as the one-pair path orders a window's pairs,
+// and its own step is applied before row i + 1's. The block's noise rows stay shared. A row
+// whose logits are not finite stops the block there (stats.finite false); the rows before
+// it keep their steps.
+void train_block_in_turn(float* const* in, int m, float* const* out, int n, int positives, int dim,
+                         float lr, const MergeParams& merge, BlockScratch& scratch,
+                         BlockStats& stats);
+
+// The same, each input row's step from train_block_reference.
+void train_block_in_turn_reference(float* const* in, int m, float* const* out, int n, int positives,
+                                   int dim, float lr, const MergeParams& merge, BlockStats& stats);
+
 // CBOW's step: the m input rows are pooled into one, h = their mean (`mean`) or sum, h is
 // trained against the n output rows as train_block trains one input row, and each input
 // row then takes h's whole step (word2vec.c's update, for the mean as for the sum; a row
