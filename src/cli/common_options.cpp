@@ -60,8 +60,8 @@ void add_sampling_options(CLI::App& command, TrainOptions& train, SamplingFlags&
   add_number_option(command, "--seed", train.seed, ranges::kSeed, "Random seed");
   command
       .add_option("--batch-negatives", flags.batch_negatives,
-                  "on: share noise words across a window, update as a block (fast); off: "
-                  "one pair at a time")
+                  "on: a window shares its noise words (fast); off: one pair at a time, "
+                  "each with its own")
       ->check(CLI::IsMember({"on", "off"}));
   command
       .add_option("--input-side", flags.input_side,
