@@ -173,6 +173,20 @@ const std::vector<Case>& all_cases() {
   return cases;
 }
 
+// check(merge, bad) for both merges, with NaN and with infinity as the bad value.
+template <class Check>
+void for_each_merge_and_bad_value(Check check) {
+  for (const Merge merge : {Merge::kCos, Merge::kDot}) {
+    for (const float bad :
+         {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
+      const std::string merge_name = w2v::merge_name(merge);
+      CAPTURE(merge_name);
+      CAPTURE(bad);
+      check(merge, bad);
+    }
+  }
+}
+
 }  // namespace
 
 TEST_SUITE("kernels") {
@@ -320,71 +334,59 @@ TEST_SUITE("kernels") {
   }
 
   TEST_CASE("a NaN or infinite row stops the step before anything changes") {
-    for (const Merge merge : {Merge::kCos, Merge::kDot}) {
-      for (const float bad :
-           {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
-        const std::string merge_name = w2v::merge_name(merge);
-        CAPTURE(merge_name);
-        CAPTURE(bad);
-        Rows rows(4, 4, 5, 0.5f, 0.5f);
-        rows.contexts_a.row(2)[7] = bad;
-        rows.contexts_b.row(2)[7] = bad;
-        Rows start(4, 4, 5, 0.5f, 0.5f);
-        const std::vector<std::uint32_t> in_ids = {0, 1}, out_ids = {0, 1, 2};
-        auto in_a = pointers(rows.words_a, in_ids), out_a = pointers(rows.contexts_a, out_ids);
-        auto in_b = pointers(rows.words_b, in_ids), out_b = pointers(rows.contexts_b, out_ids);
-        const MergeParams params{merge, 5.0f, 0.0f};
-        w2v::detail::BlockScratch scratch;
-        w2v::detail::BlockStats fast, ref;
-        w2v::detail::train_block(in_a.data(), 2, out_a.data(), 3, 1, kStride, 0.025f, params,
-                                 scratch, fast);
-        w2v::detail::train_block_reference(in_b.data(), 2, out_b.data(), 3, 1, kStride, 0.025f,
-                                           params, ref);
-        CHECK_FALSE(fast.finite);
-        CHECK_FALSE(ref.finite);
-        CHECK(max_difference(rows.words_a, start.words_a) == 0.0);
-        CHECK(max_difference(rows.words_b, start.words_b) == 0.0);
-        for (const std::uint32_t r : {0u, 1u, 3u}) {
-          for (std::size_t d = 0; d < kDim; ++d) {
-            CHECK(rows.contexts_a.row(r)[d] == start.contexts_a.row(r)[d]);
-          }
+    for_each_merge_and_bad_value([](Merge merge, float bad) {
+      Rows rows(4, 4, 5, 0.5f, 0.5f);
+      rows.contexts_a.row(2)[7] = bad;
+      rows.contexts_b.row(2)[7] = bad;
+      Rows start(4, 4, 5, 0.5f, 0.5f);
+      const std::vector<std::uint32_t> in_ids = {0, 1}, out_ids = {0, 1, 2};
+      auto in_a = pointers(rows.words_a, in_ids), out_a = pointers(rows.contexts_a, out_ids);
+      auto in_b = pointers(rows.words_b, in_ids), out_b = pointers(rows.contexts_b, out_ids);
+      const MergeParams params{merge, 5.0f, 0.0f};
+      w2v::detail::BlockScratch scratch;
+      w2v::detail::BlockStats fast, ref;
+      w2v::detail::train_block(in_a.data(), 2, out_a.data(), 3, 1, kStride, 0.025f, params, scratch,
+                               fast);
+      w2v::detail::train_block_reference(in_b.data(), 2, out_b.data(), 3, 1, kStride, 0.025f,
+                                         params, ref);
+      CHECK_FALSE(fast.finite);
+      CHECK_FALSE(ref.finite);
+      CHECK(max_difference(rows.words_a, start.words_a) == 0.0);
+      CHECK(max_difference(rows.words_b, start.words_b) == 0.0);
+      for (const std::uint32_t r : {0u, 1u, 3u}) {
+        for (std::size_t d = 0; d < kDim; ++d) {
+          CHECK(rows.contexts_a.row(r)[d] == start.contexts_a.row(r)[d]);
         }
       }
-    }
+    });
   }
 
   TEST_CASE("in turn, a NaN or infinite input row stops the block there") {
-    for (const Merge merge : {Merge::kCos, Merge::kDot}) {
-      for (const float bad :
-           {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
-        const std::string merge_name = w2v::merge_name(merge);
-        CAPTURE(merge_name);
-        CAPTURE(bad);
-        Rows rows(4, 4, 5, 0.5f, 0.5f);
-        rows.words_a.row(1)[7] = bad;
-        Rows start(4, 4, 5, 0.5f, 0.5f);
-        start.words_a.row(1)[7] = bad;
-        const std::vector<std::uint32_t> in_ids = {0, 1, 2}, out_ids = {0, 1, 2};
-        auto in = pointers(rows.words_a, in_ids), out = pointers(rows.contexts_a, out_ids);
-        const MergeParams params{merge, 5.0f, 0.0f};
-        w2v::detail::BlockScratch scratch;
-        w2v::detail::BlockStats stats;
-        w2v::detail::train_block_in_turn(in.data(), 3, out.data(), 3, 1, kStride, 0.025f, params,
-                                         scratch, stats);
-        CHECK_FALSE(stats.finite);
-        CHECK(stats.pairs == 3);  // row 0's pairs only
-        bool row0_moved = false, rows12_kept = true;
-        for (std::size_t d = 0; d < kDim; ++d) {
-          row0_moved = row0_moved || rows.words_a.row(0)[d] != start.words_a.row(0)[d];
-          for (const std::uint32_t r : {1u, 2u}) {
-            const float now = rows.words_a.row(r)[d], was = start.words_a.row(r)[d];
-            rows12_kept = rows12_kept && (now == was || (std::isnan(now) && std::isnan(was)));
-          }
+    for_each_merge_and_bad_value([](Merge merge, float bad) {
+      Rows rows(4, 4, 5, 0.5f, 0.5f);
+      rows.words_a.row(1)[7] = bad;
+      Rows start(4, 4, 5, 0.5f, 0.5f);
+      start.words_a.row(1)[7] = bad;
+      const std::vector<std::uint32_t> in_ids = {0, 1, 2}, out_ids = {0, 1, 2};
+      auto in = pointers(rows.words_a, in_ids), out = pointers(rows.contexts_a, out_ids);
+      const MergeParams params{merge, 5.0f, 0.0f};
+      w2v::detail::BlockScratch scratch;
+      w2v::detail::BlockStats stats;
+      w2v::detail::train_block_in_turn(in.data(), 3, out.data(), 3, 1, kStride, 0.025f, params,
+                                       scratch, stats);
+      CHECK_FALSE(stats.finite);
+      CHECK(stats.pairs == 3);  // row 0's pairs only
+      bool row0_moved = false, rows12_kept = true;
+      for (std::size_t d = 0; d < kDim; ++d) {
+        row0_moved = row0_moved || rows.words_a.row(0)[d] != start.words_a.row(0)[d];
+        for (const std::uint32_t r : {1u, 2u}) {
+          const float now = rows.words_a.row(r)[d], was = start.words_a.row(r)[d];
+          rows12_kept = rows12_kept && (now == was || (std::isnan(now) && std::isnan(was)));
         }
-        CHECK(row0_moved);
-        CHECK(rows12_kept);
       }
-    }
+      CHECK(row0_moved);
+      CHECK(rows12_kept);
+    });
   }
 
   TEST_CASE("fast_exp: relative error below 2e-7 on [-87, 88]") {
