@@ -514,9 +514,10 @@ class Worker {
     if (rows.pooled) {
       detail::train_pooled_block(rows.in.data(), m, run_.options.cbow_mean, rows.out.data(), n,
                                  rows.positives, dim_, lr_, merge, scratch_, stats);
-    } else if (run_.options.merge == Merge::kCos) {
-      // Each input row in turn against the shared rows: as good as the one-pair path on
-      // WordSim-353 where stepping the block at once lost 0.015 (benchmarks.md).
+    } else if (run_.options.merge == Merge::kCos && run_.tree == nullptr) {
+      // Each input row in turn against the shared noise rows: as good as the one-pair path
+      // on WordSim-353 where stepping the block at once lost 0.015. Not measured enough with
+      // hierarchical softmax, which keeps the block at once (benchmarks.md).
       detail::train_block_in_turn(rows.in.data(), m, rows.out.data(), n, rows.positives, dim_, lr_,
                                   merge, scratch_, stats);
     } else {
