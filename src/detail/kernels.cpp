@@ -66,6 +66,18 @@ constexpr int kLanes = 16;
 // The steps below are inlined into each ISA clone of the kernels that call them.
 #define W2V_ALWAYS_INLINE inline __attribute__((always_inline))
 
+// y - sigmoid(s), the log-likelihood gradient with respect to the logit s, and the pair's
+// loss, with s clamped to [kMinLogit, kMaxLogit] (NaN to kMinLogit, so that the exponential
+// never sees it). One place for every kernel's sigmoid loop.
+struct LogitStep {
+  float grad, loss;
+};
+W2V_ALWAYS_INLINE LogitStep logistic(float raw, float y) {
+  const float s = raw > kMaxLogit ? kMaxLogit : raw > kMinLogit ? raw : kMinLogit;
+  const float e = exp_approx(-s);
+  return {y - 1.0f / (1.0f + e), log_approx(1.0f + e) + (1.0f - y) * s};
+}
+
 // kLanes floats as one value: GCC's vector extension makes each clone use its widest
 // registers for the lane-wise sums (left alone, GCC keeps fused loops' sums scalar).
 typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
@@ -382,11 +394,9 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
   float loss = 0.0f;
 #pragma omp simd reduction(+ : loss)
   for (int k = 0; k < padded; ++k) {
-    const float s = std::min(std::max(logits[k], kMinLogit), kMaxLogit);
-    const float e = exp_approx(-s);
-    const float y = labels[k];
-    coef[k] = y - 1.0f / (1.0f + e);
-    loss += log_approx(1.0f + e) + (1.0f - y) * s;
+    const LogitStep p = logistic(logits[k], labels[k]);
+    coef[k] = p.grad;
+    loss += p.loss;
   }
   stats.loss += loss;
   stats.pairs += mn;
@@ -564,11 +574,9 @@ void train_block_in_turn(float* const* in, int m, float* const* out, int n, int 
         const float c = cos ? dots[j] * x_inv * o_inv : dots[j];
         const float raw = j < n ? a * c + b : kMaxLogit;
         not_finite += std::fabs(raw) <= 3.0e38f ? 0.0f : 1.0f;
-        // NaN clamps to kMinLogit: the block stops below, but the exponential must not see it.
-        const float s = raw > kMaxLogit ? kMaxLogit : raw > kMinLogit ? raw : kMinLogit;
-        const float e = exp_approx(-s);
-        const float grad = j < n ? y - 1.0f / (1.0f + e) : 0.0f;
-        loss += log_approx(1.0f + e) + (1.0f - y) * s;
+        const LogitStep p = logistic(raw, y);  // a NaN stops the block below
+        const float grad = j < n ? p.grad : 0.0f;
+        loss += p.loss;
         scale_up += grad * c;
         bias_up += grad;
         const float g = lr * a * grad;
