@@ -202,7 +202,7 @@ void BlockScratch::grow(int m, int n) {
       (static_cast<std::size_t>(fitted_m_) * fitted_n_ + kLanes - 1) / kLanes * kLanes;
   for (auto* v : {&logits, &cosines, &coefficients, &labels}) v->resize(pairs);
   for (auto* v : {&in_inverse_norm, &out_inverse_norm, &in_shrink, &out_shrink, &in_pull, &out_pull,
-                  &out_norm_sq, &first_dots, &out_keep, &out_steps}) {
+                  &out_norm_sq, &pair_dots, &out_keep, &out_steps}) {
     v->resize(rows);
   }
 }
@@ -302,14 +302,131 @@ W2V_ALWAYS_INLINE float step_input_in_place(float* x, float alpha, float* delta,
 #pragma GCC diagnostic pop
 
 // Rows updated in place must be distinct: a row that repeats takes each of its steps from
-// the row before the step, which only a buffer gives.
+// the row before the step, which only a buffer gives. No early exit: repeats are rare, and
+// a branch per compare cost more than the compares (benchmarks.md).
 W2V_ALWAYS_INLINE bool any_repeat(float* const* rows, int k) {
+  bool repeat = false;
   for (int a = 1; a < k; ++a) {
-    for (int b = 0; b < a; ++b) {
-      if (rows[a] == rows[b]) return true;
+    const float* row = rows[a];
+    for (int b = 0; b < a; ++b) repeat |= rows[b] == row;
+  }
+  return repeat;
+}
+
+// One input row's pairs with n distinct output rows, in whole vectors of output rows: the
+// scratch rows below, and the padding that lets every loop over them run to a vector's end.
+struct PairRows {
+  int padded;
+  float* __restrict labels;  // 1 for the first `positives` rows and the padding, else 0
+  float* __restrict dots;    // x.out_j, filled by the caller (padding: 0)
+  float* __restrict out_sq;  // out_j.out_j, filled by the caller (padding: 1); score_row
+                             // leaves there the squared norm after the row's step
+  float* __restrict coef;    // the step's coefficients, keeps and steps for
+  float* __restrict keep;    // step_one_input and step_input_in_place
+  float* __restrict steps;
+};
+
+W2V_ALWAYS_INLINE PairRows pair_rows(int n, int positives, BlockScratch& scratch) {
+  scratch.fit(1, n);
+  PairRows r{(n + kLanes - 1) / kLanes * kLanes,
+             scratch.labels.data(),
+             scratch.pair_dots.data(),
+             scratch.out_norm_sq.data(),
+             scratch.coefficients.data(),
+             scratch.out_keep.data(),
+             scratch.out_steps.data()};
+  for (int j = 0; j < r.padded; ++j) {
+    r.labels[j] = j < positives || j >= n ? 1.0f : 0.0f;
+    r.dots[j] = 0.0f;
+    r.out_sq[j] = 1.0f;
+  }
+  return r;
+}
+
+struct RowScore {
+  float loss, scale_up, bias_up;
+  float alpha;  // the input row's own coefficient in its step (cos's shrink)
+  bool finite;
+};
+
+// Every pair's arithmetic for an input row x (x.x = x_sq) in one loop over whole vectors of
+// output rows, branch-free: padding rows (label 1, dot 0, norm 1) score the largest logit and
+// take no step. Not finite: a logit was NaN or infinite, and the rows' coefficients are moot.
+W2V_ALWAYS_INLINE RowScore score_row(float x_sq, int n, float lr, const MergeParams& merge,
+                                     const PairRows& r) {
+  const bool cos = merge.merge == Merge::kCos;
+  const bool capped = limits_norm(merge);
+  const float max_sq = merge.max_norm * merge.max_norm;
+  const float floor = static_cast<float>(kNormFloor);
+  float x_inv = 1.0f, x_shrink = 0.0f;
+  if (cos) {
+    x_inv = 1.0f / std::sqrt(std::max(x_sq, floor));
+    x_shrink = x_sq > floor ? x_inv * x_inv : 0.0f;
+  }
+  const float a = cos ? merge.scale : 1.0f, b = cos ? merge.bias : 0.0f;
+  const float max_norm = merge.max_norm;
+  const float* __restrict labels = r.labels;
+  const float* __restrict dots = r.dots;
+  float* __restrict out_sq = r.out_sq;
+  float* __restrict coef = r.coef;
+  float* __restrict keep = r.keep;
+  float* __restrict steps = r.steps;
+  float loss = 0.0f, scale_up = 0.0f, bias_up = 0.0f, pull = 0.0f, not_finite = 0.0f;
+  for (int base = 0; base < r.padded; base += kLanes) {
+#pragma omp simd reduction(+ : loss, scale_up, bias_up, pull, not_finite)
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const int j = base + lane;
+      const float y = labels[j];
+      const float o_sq = out_sq[j], o_inv = 1.0f / std::sqrt(std::max(o_sq, floor));
+      const float c = cos ? dots[j] * x_inv * o_inv : dots[j];
+      const float raw = j < n ? a * c + b : kMaxLogit;
+      not_finite += std::fabs(raw) <= 3.0e38f ? 0.0f : 1.0f;
+      const LogitStep p = logistic(raw, y);  // a NaN makes the row not finite
+      const float grad = j < n ? p.grad : 0.0f;
+      loss += p.loss;
+      scale_up += grad * c;
+      bias_up += grad;
+      const float g = lr * a * grad;
+      const float gc = g * c;
+      pull += gc;
+      const float kept = cos && o_sq > floor ? 1.0f - o_inv * o_inv * gc : 1.0f;
+      const float step = cos ? g * x_inv * o_inv : g;
+      coef[j] = step;
+      // The row's norm after its step, ahead of it: |k o + c x|^2 = k^2 |o|^2 + 2 k c o.x +
+      // c^2 |x|^2; the limit folds into keep and step.
+      const float sq = kept * kept * o_sq + 2.0f * kept * step * dots[j] + step * step * x_sq;
+      const float f = capped && sq > max_sq ? max_norm / std::sqrt(sq) : 1.0f;
+      keep[j] = f * kept;
+      steps[j] = f * step;
+      out_sq[j] = f * f * sq;
     }
   }
-  return false;
+  return {loss, scale_up, bias_up, -x_shrink * pull, not_finite == 0.0f};
+}
+
+// step_outputs for one input row x (x.x = x_sq, needed by cos only) and distinct output
+// rows: out_j = keep_j out_j + step_j x in one pass over each row, with the norm limit
+// folded into keep and step ahead of it.
+W2V_ALWAYS_INLINE float* step_outputs_of_row(const float* x, float x_sq, float* const* out, int n,
+                                             int positives, int dim, float lr,
+                                             const MergeParams& merge, BlockScratch& scratch,
+                                             BlockStats& stats) {
+  const PairRows rows = pair_rows(n, positives, scratch);
+  for (int j = 0; j < n; ++j) rows.dots[j] = dot_and_norm(x, out[j], dim, rows.out_sq[j]);
+  const RowScore score = score_row(x_sq, n, lr, merge, rows);
+  if (!score.finite) {
+    stats.finite = false;
+    return nullptr;
+  }
+  stats.loss += score.loss;
+  stats.pairs += n;
+  if (merge.merge == Merge::kCos) {
+    stats.scale_ascent += score.scale_up;
+    stats.bias_ascent += score.bias_up;
+  }
+  float* delta = scratch.delta(1, dim);
+  step_one_input(x, score.alpha, delta, out, n, rows.coef, rows.keep, rows.steps, dim);
+  return delta;
 }
 
 // What train_block and train_pooled_block share: scores the m x n pairs, steps (and caps) the
@@ -321,6 +438,11 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
                                       BlockScratch& scratch, BlockStats& stats,
                                       const float* in_sq = nullptr) {
   if (m == 0) return nullptr;  // nothing to step (stats stay finite)
+  if (m == 1 && !any_repeat(out, n)) {
+    const bool cos = merge.merge == Merge::kCos;
+    const float sq = !cos ? 0.0f : in_sq != nullptr ? in_sq[0] : dot(in[0], in[0], dim);
+    return step_outputs_of_row(in[0], sq, out, n, positives, dim, lr, merge, scratch, stats);
+  }
   const int mn = m * n;
   // The sigmoid and loss loop runs over whole vectors: padding pairs with the largest logit
   // and label 1 add exactly 0 to the loss and to the gradients.
@@ -340,18 +462,13 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
   for (int i = 0; i < m; ++i) {
     for (int j = 0; j < n; ++j) labels[i * n + j] = j < positives ? 1.0f : 0.0f;
   }
-  // The output rows' squared norms and their dots with the first input row: with one input
-  // row they tell each output row's norm after its step.
   float* __restrict out_sq = scratch.out_norm_sq.data();
-  float* __restrict first_dots = scratch.first_dots.data();
-  float first_sq = 0.0f;
   if (cos) {
     // Norms once per row, not once per pair; the output rows' in the first row's pass.
     for (int j = 0; j < n; ++j) {
       float sq;
       logits[j] = dot_and_norm(in[0], out[j], dim, sq);
       out_sq[j] = sq;
-      first_dots[j] = logits[j];
     }
     for (int j = 0; j < n; ++j) {
       out_inv[j] = 1.0f / std::sqrt(std::max(out_sq[j], static_cast<float>(kNormFloor)));
@@ -362,7 +479,6 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
     }
     for (int i = 0; i < m; ++i) {
       const float sq = in_sq != nullptr ? in_sq[i] : dot(in[i], in[i], dim);
-      if (i == 0) first_sq = sq;
       in_inv[i] = 1.0f / std::sqrt(std::max(sq, static_cast<float>(kNormFloor)));
       in_shrink[i] = sq > static_cast<float>(kNormFloor) ? 1.0f : 0.0f;
     }
@@ -431,26 +547,6 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
     for (int j = 0; j < n; ++j) out_shrink[j] *= op[j];
   } else {
     for (int k = 0; k < mn; ++k) coef[k] *= lr;
-  }
-
-  if (m == 1 && !any_repeat(out, n)) {
-    // out_j = keep_j out_j + step_j in_0; with the norm limit, |keep out + step in|^2 =
-    // keep^2 |out|^2 + 2 keep step out.in + step^2 |in|^2 tells each row's scale ahead.
-    float* __restrict keep = scratch.out_keep.data();
-    float* __restrict steps = scratch.out_steps.data();
-    const float max_sq = merge.max_norm * merge.max_norm;
-    for (int j = 0; j < n; ++j) {
-      const float k = cos ? 1.0f - out_shrink[j] : 1.0f, c = coef[j];
-      float f = 1.0f;
-      if (capped) {
-        const float sq = k * k * out_sq[j] + 2.0f * k * c * first_dots[j] + c * c * first_sq;
-        if (sq > max_sq) f = merge.max_norm / std::sqrt(sq);
-      }
-      keep[j] = f * k;
-      steps[j] = f * c;
-    }
-    step_one_input(in[0], cos ? -in_shrink[0] : 0.0f, delta, out, n, coef, keep, steps, dim);
-    return delta;
   }
 
   // delta_i = sum_j coef_ij out_j - shrink_i in_i, from the rows before the step.
@@ -528,23 +624,8 @@ void train_block_in_turn(float* const* in, int m, float* const* out, int n, int 
   }
   const bool cos = merge.merge == Merge::kCos;
   const bool capped = limits_norm(merge);
-  const float max_sq = merge.max_norm * merge.max_norm;
-  const float floor = static_cast<float>(kNormFloor);
-  scratch.fit(1, n);
-  const int padded = (n + kLanes - 1) / kLanes * kLanes;
-  float* __restrict coef = scratch.coefficients.data();
-  float* __restrict labels = scratch.labels.data();
-  float* __restrict dots = scratch.first_dots.data();
-  float* __restrict out_sq = scratch.out_norm_sq.data();
-  float* __restrict keep = scratch.out_keep.data();
-  float* __restrict steps = scratch.out_steps.data();
+  PairRows rows = pair_rows(n, positives, scratch);
   float* delta = scratch.delta(1, dim);
-  for (int j = 0; j < padded; ++j) {
-    labels[j] = j < positives || j >= n ? 1.0f : 0.0f;
-    dots[j] = 0.0f;
-    out_sq[j] = 1.0f;
-  }
-
   float x_sq = 0.0f;
   bool have_dots = false;
   double loss_sum = 0, scale_ascent = 0, bias_ascent = 0;
@@ -552,62 +633,23 @@ void train_block_in_turn(float* const* in, int m, float* const* out, int n, int 
   for (int i = 0; i < m; ++i, ++stepped) {
     float* x = in[i];
     if (!have_dots) {
-      for (int j = 0; j < n; ++j) dots[j] = dot_and_norm(x, out[j], dim, out_sq[j]);
+      for (int j = 0; j < n; ++j) rows.dots[j] = dot_and_norm(x, out[j], dim, rows.out_sq[j]);
       x_sq = dot(x, x, dim);
     }
-    // Every pair's arithmetic in one loop over whole vectors of output rows: padding rows
-    // (label 1, dot 0, norm 1) score the largest logit and take no step.
-    float x_inv = 1.0f, x_shrink = 0.0f;
-    if (cos) {
-      x_inv = 1.0f / std::sqrt(std::max(x_sq, floor));
-      x_shrink = x_sq > floor ? x_inv * x_inv : 0.0f;
-    }
-    const float a = cos ? merge.scale : 1.0f, b = cos ? merge.bias : 0.0f;
-    const float max_norm = merge.max_norm;
-    float loss = 0.0f, scale_up = 0.0f, bias_up = 0.0f, pull = 0.0f, not_finite = 0.0f;
-    for (int base = 0; base < padded; base += kLanes) {
-#pragma omp simd reduction(+ : loss, scale_up, bias_up, pull, not_finite)
-      for (int lane = 0; lane < kLanes; ++lane) {
-        const int j = base + lane;
-        const float y = labels[j];
-        const float o_sq = out_sq[j], o_inv = 1.0f / std::sqrt(std::max(o_sq, floor));
-        const float c = cos ? dots[j] * x_inv * o_inv : dots[j];
-        const float raw = j < n ? a * c + b : kMaxLogit;
-        not_finite += std::fabs(raw) <= 3.0e38f ? 0.0f : 1.0f;
-        const LogitStep p = logistic(raw, y);  // a NaN stops the block below
-        const float grad = j < n ? p.grad : 0.0f;
-        loss += p.loss;
-        scale_up += grad * c;
-        bias_up += grad;
-        const float g = lr * a * grad;
-        const float gc = g * c;
-        pull += gc;
-        const float kept = cos && o_sq > floor ? 1.0f - o_inv * o_inv * gc : 1.0f;
-        const float step = cos ? g * x_inv * o_inv : g;
-        coef[j] = step;
-        // The row's norm after its step, ahead of it: |k o + c x|^2 = k^2 |o|^2 + 2 k c o.x +
-        // c^2 |x|^2; the limit folds into keep and step.
-        const float sq = kept * kept * o_sq + 2.0f * kept * step * dots[j] + step * step * x_sq;
-        const float f = capped && sq > max_sq ? max_norm / std::sqrt(sq) : 1.0f;
-        keep[j] = f * kept;
-        steps[j] = f * step;
-        out_sq[j] = f * f * sq;
-      }
-    }
-    if (not_finite > 0.0f) {
+    const RowScore score = score_row(x_sq, n, lr, merge, rows);
+    if (!score.finite) {
       stats.finite = false;
       break;
     }
-    loss_sum += loss;
+    loss_sum += score.loss;
     if (cos) {
-      scale_ascent += scale_up;
-      bias_ascent += bias_up;
+      scale_ascent += score.scale_up;
+      bias_ascent += score.bias_up;
     }
-    const float alpha = -x_shrink * pull;
     const float* next = i + 1 < m && in[i + 1] != x ? in[i + 1] : nullptr;
     float next_sq = 0.0f;
-    const float sq =
-        step_input_in_place(x, alpha, delta, out, n, coef, keep, steps, next, dots, &next_sq, dim);
+    const float sq = step_input_in_place(x, score.alpha, delta, out, n, rows.coef, rows.keep,
+                                         rows.steps, next, rows.dots, &next_sq, dim);
     if (capped) cap_known_norm(x, dim, sq, merge.max_norm);
     have_dots = next != nullptr;
     x_sq = next_sq;

@@ -20,7 +20,7 @@ struct BlockStats {
 struct BlockScratch {
   std::vector<float> logits, cosines, coefficients, labels;
   std::vector<float> in_inverse_norm, out_inverse_norm, in_shrink, out_shrink, in_pull, out_pull;
-  std::vector<float> out_norm_sq, first_dots, out_keep, out_steps;
+  std::vector<float> out_norm_sq, pair_dots, out_keep, out_steps;
   std::vector<float> delta_storage, out_delta_storage, pooled_storage;
   // Sizes the per-pair and per-row buffers for an m x n block; a check per block, a growth
   // only when a block is bigger than any before.
