@@ -581,24 +581,43 @@ W2V_ALWAYS_INLINE float* step_outputs(float* const* in, int m, float* const* out
   return delta;
 }
 
-// in_i += the step at steps + i x step_stride, then the norm limit; a stride of 0 gives every
-// row the same step (CBOW's).
-W2V_ALWAYS_INLINE void apply_input_steps(float* const* in, int m, const float* steps,
-                                         std::size_t step_stride, int dim,
+// in_i += its step, the m rows at steps, then the norm limit. A row at several places takes
+// its steps summed and then the limit, as train_block_reference does.
+W2V_ALWAYS_INLINE void apply_input_steps(float* const* in, int m, const float* steps, int dim,
                                          const MergeParams& merge) {
+  const std::size_t stride = static_cast<std::size_t>(dim);
   const bool capped = limits_norm(merge);
   if (capped && !any_repeat(in, m)) {
     for (int i = 0; i < m; ++i) {
-      const float* const step[] = {steps + i * step_stride};
+      const float* const step[] = {steps + i * stride};
       const float one = 1.0f;
       const float sq = scale_add_rows(1.0f, in[i], in[i], step, 1, &one, 0, dim);
       cap_known_norm(in[i], dim, sq, merge.max_norm);
     }
     return;
   }
-  for (int i = 0; i < m; ++i) axpy(1.0f, steps + i * step_stride, in[i], dim);
+  for (int i = 0; i < m; ++i) axpy(1.0f, steps + i * stride, in[i], dim);
   if (capped) {
     for (int i = 0; i < m; ++i) cap_norm(in[i], dim, merge.max_norm);
+  }
+}
+
+// CBOW's step, the same for every place in the window: each place in turn takes it and then
+// the norm limit, in one pass over its row. A row at two places takes both, each followed by
+// the limit, as stepping the places one by one would, so there is no check for repeats: a
+// quarter of the blocks at window 8 have one, and the check with the two passes per place
+// that a repeat took cost 5% of CBOW's time there (benchmarks.md).
+W2V_ALWAYS_INLINE void apply_pooled_step(float* const* in, int m, const float* step, int dim,
+                                         const MergeParams& merge) {
+  if (!limits_norm(merge)) {
+    for (int i = 0; i < m; ++i) axpy(1.0f, step, in[i], dim);
+    return;
+  }
+  const float* const rows[] = {step};
+  const float one = 1.0f;
+  for (int i = 0; i < m; ++i) {
+    const float sq = scale_add_rows(1.0f, in[i], in[i], rows, 1, &one, 0, dim);
+    cap_known_norm(in[i], dim, sq, merge.max_norm);
   }
 }
 
@@ -608,7 +627,7 @@ W2V_VECTOR_CLONES
 void train_block(float* const* in, int m, float* const* out, int n, int positives, int dim,
                  float lr, const MergeParams& merge, BlockScratch& scratch, BlockStats& stats) {
   const float* delta = step_outputs(in, m, out, n, positives, dim, lr, merge, scratch, stats);
-  if (delta != nullptr) apply_input_steps(in, m, delta, static_cast<std::size_t>(dim), dim, merge);
+  if (delta != nullptr) apply_input_steps(in, m, delta, dim, merge);
 }
 
 W2V_VECTOR_CLONES
@@ -679,7 +698,7 @@ void train_pooled_block(float* const* in, int m, bool mean, float* const* out, i
   float* const pooled[] = {h};
   const float* step =
       step_outputs(pooled, 1, out, n, positives, dim, lr, merge, scratch, stats, &h_sq);
-  if (step != nullptr) apply_input_steps(in, m, step, 0, dim, merge);
+  if (step != nullptr) apply_pooled_step(in, m, step, dim, merge);
 }
 
 void train_pooled_block_reference(float* const* in, int m, bool mean, float* const* out, int n,
@@ -699,13 +718,14 @@ void train_pooled_block_reference(float* const* in, int m, bool mean, float* con
       return;
     }
   }
+  // Each place in turn: a row at two places takes the step and the limit twice.
   for (int i = 0; i < m; ++i) {
     for (int d = 0; d < dim; ++d) in[i][d] += static_cast<float>(dh[d]);
+    reference_cap(in[i], dim, merge);
   }
   for (int j = 0; j < n; ++j) {
     for (int d = 0; d < dim; ++d) out[j][d] += static_cast<float>(dout[j][d]);
   }
-  for (int i = 0; i < m; ++i) reference_cap(in[i], dim, merge);
   for (int j = 0; j < n; ++j) reference_cap(out[j], dim, merge);
 }
 

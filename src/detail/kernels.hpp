@@ -64,8 +64,9 @@ void train_block_in_turn_reference(float* const* in, int m, float* const* out, i
 
 // CBOW's step: the m input rows are pooled into one, h = their mean (`mean`) or sum, h is
 // trained against the n output rows as train_block trains one input row, and each input
-// row then takes h's whole step (word2vec.c's update, for the mean as for the sum; a row
-// that repeats takes it once per place). The same conditions on the rows as train_block.
+// row then takes h's whole step (word2vec.c's update, for the mean as for the sum), place by
+// place, each followed by the norm limit: a row that repeats takes both once per place.
+// The same conditions on the rows as train_block.
 void train_pooled_block(float* const* in, int m, bool mean, float* const* out, int n, int positives,
                         int dim, float lr, const MergeParams& merge, BlockScratch& scratch,
                         BlockStats& stats);
