@@ -1,13 +1,15 @@
 #!/bin/sh
 # Installs what w2v needs from Debian 12 packages; with --test, what the test suite needs too
 # (gensim; Open MPI for the build with -DW2V_MPI=ON and its tests under mpirun; dpkg-dev and
-# man-db to build and check the .deb and the man page); with --fuzz, clang with libFuzzer
-# and OpenMP for the fuzz targets. Run as root. Skips apt-get when everything is already
-# there.
+# man-db to build and check the .deb and the man page; valgrind, which runs the kernels' AVX2
+# copy); with --fuzz, clang with libFuzzer and OpenMP for the fuzz targets. Run as root.
+# Skips apt-get when everything is already there.
 set -eu
 pkgs="cmake ninja-build g++ libcli11-dev libspdlog-dev doctest-dev zlib1g-dev"
 case "${1:-}" in
-  --test) pkgs="$pkgs python3 python3-gensim libopenmpi-dev openmpi-bin dpkg-dev man-db" ;;
+  --test)
+    pkgs="$pkgs python3 python3-gensim libopenmpi-dev openmpi-bin dpkg-dev man-db valgrind"
+    ;;
   --fuzz) pkgs="$pkgs clang libfuzzer-14-dev libomp-14-dev" ;;
   "") ;;
   *) echo "install-deps.sh: unknown option $1" >&2; exit 2 ;;
