@@ -184,53 +184,42 @@ namespace halves {
 #undef W2V_KERNEL_TARGET
 #undef W2V_HALF_LANES
 }  // namespace halves
+#else
+namespace halves = wide;  // one copy, built for the compiler's target
 #endif
 
-#if W2V_HAS_VECTOR_CLONES
 namespace {
 // Whether this machine runs the halves: AVX2 (x86-64-v3) without AVX-512. A property of the
 // machine, read once.
 bool runs_halves() {
+#if W2V_HAS_VECTOR_CLONES
   static const bool halves =
       __builtin_cpu_supports("x86-64-v3") && !__builtin_cpu_supports("x86-64-v4");
   return halves;
+#else
+  return false;
+#endif
 }
 }  // namespace
-#endif
 
 void train_block(float* const* in, int m, float* const* out, int n, int positives, int dim,
                  float lr, const MergeParams& merge, BlockScratch& scratch, BlockStats& stats) {
-#if W2V_HAS_VECTOR_CLONES
-  if (runs_halves()) {
-    halves::train_block(in, m, out, n, positives, dim, lr, merge, scratch, stats);
-    return;
-  }
-#endif
-  wide::train_block(in, m, out, n, positives, dim, lr, merge, scratch, stats);
+  (runs_halves() ? halves::train_block : wide::train_block)(in, m, out, n, positives, dim, lr,
+                                                            merge, scratch, stats);
 }
 
 void train_block_in_turn(float* const* in, int m, float* const* out, int n, int positives, int dim,
                          float lr, const MergeParams& merge, BlockScratch& scratch,
                          BlockStats& stats) {
-#if W2V_HAS_VECTOR_CLONES
-  if (runs_halves()) {
-    halves::train_block_in_turn(in, m, out, n, positives, dim, lr, merge, scratch, stats);
-    return;
-  }
-#endif
-  wide::train_block_in_turn(in, m, out, n, positives, dim, lr, merge, scratch, stats);
+  (runs_halves() ? halves::train_block_in_turn : wide::train_block_in_turn)(
+      in, m, out, n, positives, dim, lr, merge, scratch, stats);
 }
 
 void train_pooled_block(float* const* in, int m, bool mean, float* const* out, int n, int positives,
                         int dim, float lr, const MergeParams& merge, BlockScratch& scratch,
                         BlockStats& stats) {
-#if W2V_HAS_VECTOR_CLONES
-  if (runs_halves()) {
-    halves::train_pooled_block(in, m, mean, out, n, positives, dim, lr, merge, scratch, stats);
-    return;
-  }
-#endif
-  wide::train_pooled_block(in, m, mean, out, n, positives, dim, lr, merge, scratch, stats);
+  (runs_halves() ? halves::train_pooled_block : wide::train_pooled_block)(
+      in, m, mean, out, n, positives, dim, lr, merge, scratch, stats);
 }
 
 void cap_row(float* row, int dim, const MergeParams& merge) {
