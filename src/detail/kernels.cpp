@@ -157,73 +157,111 @@ float* BlockScratch::pooled(int dim) { return aligned_rows(pooled_storage, 1, di
 
 #include "detail/vector_clones.hpp"
 
-// The kernels' code, in two copies. One holds kLanes floats as one 16-float vector: its
-// AVX-512 clone gets the widest registers, and its baseline clone serves machines without
-// AVX2. With AVX2, GCC keeps such a value on the stack, and training ran 5-6x slower than it
-// needed to; the other copy, built for AVX2, holds the value as two vectors of 8. With
-// AVX-512 those halves ran 7% slower, so each machine gets its own copy (benchmarks.md).
+// The kernels' code, in three copies, one per kind of x86-64 machine, picked at run time:
+// - wide, for AVX-512: kLanes floats as one 16-float vector in one register, and CBOW's
+//   pooled row held in registers (32 of them);
+// - halves, for AVX2: the value as two vectors of 8. GCC keeps a 16-float vector on the
+//   stack when registers are 256 bits wide, and training ran 5-6x slower so;
+// - baseline, for the rest (SSE2): the 16-float vector. Holding the pooled row in its 16
+//   registers cost 8% there.
+// Where clones are not built (AddressSanitizer, clang), one copy for the compiler's target,
+// with every path, so that the tests cover them (benchmarks.md).
 #if W2V_HAS_VECTOR_CLONES
-#define W2V_WIDE_TARGET __attribute__((target_clones("arch=x86-64-v4", "default")))
-#else
-#define W2V_WIDE_TARGET
-#endif
-
 namespace wide {
 #define W2V_HALF_LANES 0
-#define W2V_KERNEL_TARGET W2V_WIDE_TARGET
+#define W2V_REGISTER_BLOCKS 12
+#define W2V_KERNEL_TARGET __attribute__((target("arch=x86-64-v4")))
 #include "detail/kernel_steps.inc"
 #undef W2V_KERNEL_TARGET
+#undef W2V_REGISTER_BLOCKS
 #undef W2V_HALF_LANES
 }  // namespace wide
 
-#if W2V_HAS_VECTOR_CLONES
 namespace halves {
 #define W2V_HALF_LANES 1
+#define W2V_REGISTER_BLOCKS 0
 #define W2V_KERNEL_TARGET __attribute__((target("arch=x86-64-v3")))
 #include "detail/kernel_steps.inc"
 #undef W2V_KERNEL_TARGET
+#undef W2V_REGISTER_BLOCKS
 #undef W2V_HALF_LANES
 }  // namespace halves
+
+namespace baseline {
+#define W2V_HALF_LANES 0
+#define W2V_REGISTER_BLOCKS 0
+#define W2V_KERNEL_TARGET
+#include "detail/kernel_steps.inc"
+#undef W2V_KERNEL_TARGET
+#undef W2V_REGISTER_BLOCKS
+#undef W2V_HALF_LANES
+}  // namespace baseline
 #else
-namespace halves = wide;  // one copy, built for the compiler's target
+namespace baseline {
+#define W2V_HALF_LANES 0
+#define W2V_REGISTER_BLOCKS 12
+#define W2V_KERNEL_TARGET
+#include "detail/kernel_steps.inc"
+#undef W2V_KERNEL_TARGET
+#undef W2V_REGISTER_BLOCKS
+#undef W2V_HALF_LANES
+}  // namespace baseline
+namespace wide = baseline;
+namespace halves = baseline;
 #endif
 
 namespace {
-// Whether this machine runs the halves: AVX2 (x86-64-v3) without AVX-512. A property of the
-// machine, read once.
-bool runs_halves() {
+enum class Copy { kWide, kHalves, kBaseline };
+
+// Which copy this machine runs: a property of the machine, read once.
+Copy machine_copy() {
 #if W2V_HAS_VECTOR_CLONES
-  static const bool halves =
-      __builtin_cpu_supports("x86-64-v3") && !__builtin_cpu_supports("x86-64-v4");
-  return halves;
+  static const Copy copy = __builtin_cpu_supports("x86-64-v4")   ? Copy::kWide
+                           : __builtin_cpu_supports("x86-64-v3") ? Copy::kHalves
+                                                                 : Copy::kBaseline;
+  return copy;
 #else
-  return false;
+  return Copy::kBaseline;
 #endif
+}
+
+// The machine's copy of a kernel.
+template <class Kernel>
+Kernel* pick(Kernel* wide_kernel, Kernel* halves_kernel, Kernel* baseline_kernel) {
+  switch (machine_copy()) {
+    case Copy::kWide:
+      return wide_kernel;
+    case Copy::kHalves:
+      return halves_kernel;
+    case Copy::kBaseline:
+      break;
+  }
+  return baseline_kernel;
 }
 }  // namespace
 
 void train_block(float* const* in, int m, float* const* out, int n, int positives, int dim,
                  float lr, const MergeParams& merge, BlockScratch& scratch, BlockStats& stats) {
-  (runs_halves() ? halves::train_block : wide::train_block)(in, m, out, n, positives, dim, lr,
-                                                            merge, scratch, stats);
+  pick(wide::train_block, halves::train_block, baseline::train_block)(in, m, out, n, positives, dim,
+                                                                      lr, merge, scratch, stats);
 }
 
 void train_block_in_turn(float* const* in, int m, float* const* out, int n, int positives, int dim,
                          float lr, const MergeParams& merge, BlockScratch& scratch,
                          BlockStats& stats) {
-  (runs_halves() ? halves::train_block_in_turn : wide::train_block_in_turn)(
+  pick(wide::train_block_in_turn, halves::train_block_in_turn, baseline::train_block_in_turn)(
       in, m, out, n, positives, dim, lr, merge, scratch, stats);
 }
 
 void train_pooled_block(float* const* in, int m, bool mean, float* const* out, int n, int positives,
                         int dim, float lr, const MergeParams& merge, BlockScratch& scratch,
                         BlockStats& stats) {
-  (runs_halves() ? halves::train_pooled_block : wide::train_pooled_block)(
+  pick(wide::train_pooled_block, halves::train_pooled_block, baseline::train_pooled_block)(
       in, m, mean, out, n, positives, dim, lr, merge, scratch, stats);
 }
 
 void cap_row(float* row, int dim, const MergeParams& merge) {
-  if (limits_norm(merge)) wide::cap_norm(row, dim, merge.max_norm);
+  if (limits_norm(merge)) baseline::cap_norm(row, dim, merge.max_norm);
 }
 
 void train_block_in_turn_reference(float* const* in, int m, float* const* out, int n, int positives,
