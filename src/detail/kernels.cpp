@@ -172,9 +172,6 @@ namespace wide {
 #define W2V_REGISTER_BLOCKS 12
 #define W2V_KERNEL_TARGET __attribute__((target("arch=x86-64-v4")))
 #include "detail/kernel_steps.inc"
-#undef W2V_KERNEL_TARGET
-#undef W2V_REGISTER_BLOCKS
-#undef W2V_HALF_LANES
 }  // namespace wide
 
 namespace halves {
@@ -182,9 +179,6 @@ namespace halves {
 #define W2V_REGISTER_BLOCKS 0
 #define W2V_KERNEL_TARGET __attribute__((target("arch=x86-64-v3")))
 #include "detail/kernel_steps.inc"
-#undef W2V_KERNEL_TARGET
-#undef W2V_REGISTER_BLOCKS
-#undef W2V_HALF_LANES
 }  // namespace halves
 
 namespace baseline {
@@ -192,9 +186,6 @@ namespace baseline {
 #define W2V_REGISTER_BLOCKS 0
 #define W2V_KERNEL_TARGET
 #include "detail/kernel_steps.inc"
-#undef W2V_KERNEL_TARGET
-#undef W2V_REGISTER_BLOCKS
-#undef W2V_HALF_LANES
 }  // namespace baseline
 #else
 namespace baseline {
@@ -202,9 +193,6 @@ namespace baseline {
 #define W2V_REGISTER_BLOCKS 12
 #define W2V_KERNEL_TARGET
 #include "detail/kernel_steps.inc"
-#undef W2V_KERNEL_TARGET
-#undef W2V_REGISTER_BLOCKS
-#undef W2V_HALF_LANES
 }  // namespace baseline
 namespace wide = baseline;
 namespace halves = baseline;
